@@ -1,0 +1,205 @@
+package io.podvm.engine.mkosi;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.podvm.engine.InvalidRequestException;
+import io.podvm.engine.PodvmException;
+import io.podvm.engine.files.FileTrees;
+import io.podvm.engine.files.Sha256;
+import io.podvm.engine.json.Json;
+import io.podvm.engine.log.BuildLog;
+import io.podvm.engine.process.ExecResult;
+import io.podvm.engine.process.ExecSpec;
+import io.podvm.engine.process.ProcessRunner;
+import io.podvm.engine.tools.Executables;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Builds a podvm image with mkosi: checks everything it can first, stages the tree, runs mkosi, and moves
+ * the outputs into the output directory only when every step succeeded. The staging directory lives inside
+ * the output directory, so the final move is a rename, and it is deleted whatever happens.
+ */
+public final class ImageBuilder {
+    private static final Duration SUMMARY_TIMEOUT = Duration.ofMinutes(2);
+
+    private final BuildLog log;
+    private final ProcessRunner runner;
+    /** Where relative paths of the request are resolved: the CLI's working directory or the workspace. */
+    private final Path base;
+
+    public ImageBuilder(BuildLog log, Path base) {
+        this.log = log;
+        this.runner = new ProcessRunner(log);
+        this.base = base;
+    }
+
+    public ImageResult build(ImageRequest request) {
+        long start = System.nanoTime();
+        Plan plan = check(request);
+        Path stage = createStage(plan.outputDir());
+        try {
+            return buildIn(request, plan, stage, start);
+        } catch (IOException e) {
+            throw new PodvmException("The image build failed: " + e + ".", e);
+        } finally {
+            deleteStage(stage);
+        }
+    }
+
+    /** Everything the build needs, checked before any long work starts. */
+    private record Plan(MkosiTool mkosi, Path qemuImg, Path tree, Path binaries, Path outputDir, Path packageCache) {
+    }
+
+    private Plan check(ImageRequest request) {
+        Path tree = request.bundled() ? null : checkTree(resolve(request.dir()));
+        Path binaries = binariesTree(request, tree);
+        Path outputDir = OutputDirectory.prepare(resolve(request.outputDir()));
+        Path qemuImg = request.qcow2() ? Executables.find("qemu-img").orElseThrow(() -> new InvalidRequestException(
+                "qcow2: qemu-img was not found on PATH; install it (apt-get install qemu-utils) or drop qcow2."))
+                : null;
+        Path cache = request.packageCache() != null ? resolve(request.packageCache()) : defaultPackageCache();
+        MkosiTool mkosi = MkosiTool.detect(request.mkosi(), log);
+        return new Plan(mkosi, qemuImg, tree, binaries, outputDir, cache);
+    }
+
+    private ImageResult buildIn(ImageRequest request, Plan plan, Path stage, long start) throws IOException {
+        Path tree = stage.resolve("tree");
+        new TreeStager(log).stage(request, plan.binaries(), tree);
+        new PresetTranslator(log).translate(tree, plan.mkosi().version());
+        Files.createDirectories(plan.packageCache());
+        MkosiSummary summary = summary(request, plan, tree);
+        runMkosi(request, plan, tree, "build");
+        List<Path> outputs = new ArrayList<>();
+        Path image = summary.image().toRealPath();
+        outputs.add(image);
+        Path manifest = Files.exists(summary.manifest()) ? summary.manifest().toRealPath() : null;
+        if (manifest != null) {
+            outputs.add(manifest);
+        }
+        if (plan.qemuImg() != null) {
+            outputs.add(convertToQcow2(plan.qemuImg(), image));
+        }
+        String sha256 = Sha256.of(image);
+        long size = Files.size(image);
+        List<Path> placed = OutputDirectory.moveInto(outputs, plan.outputDir());
+        Path finalManifest = manifest == null ? null : placed.get(1);
+        return new ImageResult(placed.get(0).toString(),
+                plan.qemuImg() == null ? null : placed.get(placed.size() - 1).toString(), sha256, size,
+                finalManifest == null ? null : finalManifest.toString(), packageCount(finalManifest),
+                plan.mkosi().version().toString(), request.variant().id(), request.distribution(),
+                Math.round((System.nanoTime() - start) / 1e7) / 100.0);
+    }
+
+    private MkosiSummary summary(ImageRequest request, Plan plan, Path tree) {
+        if (!plan.mkosi().version().atLeast(19)) {
+            // mkosi before 19 has no JSON summary; the seed's layout writes build/system.raw.
+            return new MkosiSummary(tree.resolve("build"), "system");
+        }
+        List<String> json = new ArrayList<>();
+        ExecResult result = runner.run(ExecSpec.of(mkosiCommand(request, plan, "--json", "summary"))
+                .directory(tree).timeout(SUMMARY_TIMEOUT).onStdout(json::add));
+        if (!result.succeeded()) {
+            throw new InvalidRequestException("mkosi cannot read the tree (exit " + result.exitCode() + ");"
+                    + " its reason is in the log above. Nothing was built.");
+        }
+        return MkosiSummary.parse(json, tree);
+    }
+
+    private void runMkosi(ImageRequest request, Plan plan, Path tree, String verb) {
+        ExecResult result = runner.run(ExecSpec.of(mkosiCommand(request, plan, "--force", verb)).directory(tree));
+        if (!result.succeeded()) {
+            throw new PodvmException("mkosi " + verb + " failed (exit " + result.exitCode() + "); its reason is in"
+                    + " the log above. No image was written to the output directory.");
+        }
+    }
+
+    private List<String> mkosiCommand(ImageRequest request, Plan plan, String... tail) {
+        List<String> command = new ArrayList<>(List.of(plan.mkosi().path().toString(),
+                plan.mkosi().packageCacheOption(plan.packageCache())));
+        if (request.distribution() != null) {
+            command.add("--distribution=" + request.distribution());
+        }
+        if (request.release() != null) {
+            command.add("--release=" + request.release());
+        }
+        command.addAll(List.of(tail));
+        return command;
+    }
+
+    private Path convertToQcow2(Path qemuImg, Path image) {
+        Path qcow2 = image.resolveSibling(image.getFileName().toString().replaceFirst("\\.raw$", "") + ".qcow2");
+        ExecResult result = runner.run(ExecSpec.of(qemuImg.toString(), "convert", "-f", "raw", "-O", "qcow2",
+                image.toString(), qcow2.toString()));
+        if (!result.succeeded()) {
+            throw new PodvmException("qemu-img convert failed (exit " + result.exitCode() + "); no image was"
+                    + " written to the output directory.");
+        }
+        return qcow2;
+    }
+
+    private static int packageCount(Path manifest) throws IOException {
+        if (manifest == null) {
+            return 0;
+        }
+        JsonNode packages = Json.read(manifest).path("packages");
+        return packages.isArray() ? packages.size() : 0;
+    }
+
+    private Path checkTree(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            throw new InvalidRequestException("dir: '" + dir + "' is not a directory; give an mkosi tree (a"
+                    + " directory with mkosi.conf), or no dir for the bundled podvm definition.");
+        }
+        if (!Files.isRegularFile(dir.resolve("mkosi.conf")) && !Files.isDirectory(dir.resolve("mkosi.conf.d"))) {
+            throw new InvalidRequestException("dir: '" + dir + "' is not an mkosi tree: it has no mkosi.conf or"
+                    + " mkosi.conf.d/.");
+        }
+        return dir;
+    }
+
+    /** The binaries tree to copy in, or null when there is none to copy. */
+    private Path binariesTree(ImageRequest request, Path tree) {
+        if (request.binariesTree() != null) {
+            Path given = resolve(request.binariesTree());
+            if (!Files.isDirectory(given)) {
+                throw new InvalidRequestException("binariesTree: '" + given + "' is not a directory; build it"
+                        + " with 'podvm binaries' or leave binariesTree out.");
+            }
+            return given;
+        }
+        Path fallback = (tree == null ? base : tree).resolve(TreeStager.BINARIES_TREE);
+        return Files.isDirectory(fallback) ? fallback : null;
+    }
+
+    private Path resolve(Path path) {
+        return base.resolve(path).normalize();
+    }
+
+    private static Path defaultPackageCache() {
+        String xdg = System.getenv("XDG_CACHE_HOME");
+        Path cache = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
+        return cache.resolve("podvm").resolve("mkosi-packages");
+    }
+
+    private static Path createStage(Path outputDir) {
+        try {
+            return Files.createTempDirectory(outputDir, ".podvm-stage-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void deleteStage(Path stage) {
+        try {
+            FileTrees.deleteRecursively(stage);
+        } catch (IOException e) {
+            log.warn("Could not delete the staging directory " + stage + ": " + e.getMessage());
+        }
+    }
+}

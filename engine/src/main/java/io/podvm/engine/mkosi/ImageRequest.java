@@ -1,0 +1,254 @@
+package io.podvm.engine.mkosi;
+
+import io.podvm.engine.InvalidRequestException;
+
+import java.io.Serializable;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * What {@code podvm mkosi} and the {@code podvmMkosi} step ask for: validated on construction, immutable
+ * and serializable so that it can cross a Jenkins agent channel. Paths are kept as strings (Path is not
+ * serializable) and are resolved on the machine that builds. An SSH private key never enters a request:
+ * the builder derives its public key at once.
+ */
+public final class ImageRequest implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    /** Distributions mkosi itself knows, for users' own trees. */
+    public static final Set<String> MKOSI_DISTRIBUTIONS = Set.of("debian", "ubuntu", "fedora", "centos", "rhel",
+            "rhel-ubi", "alma", "rocky", "opensuse", "mageia", "openmandriva", "arch", "azure", "custom");
+    private static final Pattern RELEASE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
+
+    private final String dir;
+    private final Variant variant;
+    private final String distribution;
+    private final String release;
+    private final String authorizedKeys;
+    private final String binariesTree;
+    private final List<String> extraPackages;
+    private final boolean qcow2;
+    private final String outputDir;
+    private final String mkosi;
+    private final String packageCache;
+
+    private ImageRequest(Builder b) {
+        this.dir = b.dir;
+        this.variant = b.variant;
+        this.distribution = b.distribution;
+        this.release = b.release;
+        this.authorizedKeys = b.authorizedKeys.isEmpty() ? null : String.join("", b.authorizedKeys);
+        this.binariesTree = b.binariesTree;
+        this.extraPackages = List.copyOf(b.extraPackages);
+        this.qcow2 = b.qcow2;
+        this.outputDir = b.outputDir;
+        this.mkosi = b.mkosi;
+        this.packageCache = b.packageCache;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The user's mkosi tree, or null for the bundled podvm definition. */
+    public Path dir() {
+        return dir == null ? null : Path.of(dir);
+    }
+
+    public boolean bundled() {
+        return dir == null;
+    }
+
+    public Variant variant() {
+        return variant;
+    }
+
+    /** The distribution to build, or null to leave it to the user's tree. */
+    public String distribution() {
+        return distribution;
+    }
+
+    /** The release to build, or null to leave it to the tree. */
+    public String release() {
+        return release;
+    }
+
+    /** authorized_keys text for root in debug images, or null. */
+    public String authorizedKeys() {
+        return authorizedKeys;
+    }
+
+    public Path binariesTree() {
+        return binariesTree == null ? null : Path.of(binariesTree);
+    }
+
+    public List<String> extraPackages() {
+        return extraPackages;
+    }
+
+    public boolean qcow2() {
+        return qcow2;
+    }
+
+    public Path outputDir() {
+        return Path.of(outputDir);
+    }
+
+    public String mkosi() {
+        return mkosi;
+    }
+
+    public Path packageCache() {
+        return packageCache == null ? null : Path.of(packageCache);
+    }
+
+    /** Collects the options; {@link #build()} checks them together, so that each error names its field. */
+    public static final class Builder {
+        private String dir;
+        private Variant variant = Variant.PRODUCTION;
+        private String distribution;
+        private String release;
+        private final List<String> authorizedKeys = new ArrayList<>();
+        private String binariesTree;
+        private final List<String> extraPackages = new ArrayList<>();
+        private boolean qcow2;
+        private String outputDir = "build";
+        private String mkosi = "mkosi";
+        private String packageCache;
+
+        private Builder() {
+        }
+
+        public Builder dir(String value) {
+            this.dir = blankToNull(value);
+            return this;
+        }
+
+        public Builder variant(String value) {
+            this.variant = value == null || value.isBlank() ? Variant.PRODUCTION : Variant.parse(value, "variant");
+            return this;
+        }
+
+        public Builder distribution(String value) {
+            this.distribution = blankToNull(value);
+            return this;
+        }
+
+        public Builder release(String value) {
+            this.release = blankToNull(value);
+            return this;
+        }
+
+        /** authorized_keys lines; each is checked to be a public key. */
+        public Builder authorizedKeys(String text, String field) {
+            if (text != null && !text.isBlank()) {
+                authorizedKeys.add(SshKeys.checkAuthorizedKeys(text, field));
+            }
+            return this;
+        }
+
+        /** Derives the public key at once; the private key is not kept. */
+        public Builder sshPrivateKey(String privateKey, String passphrase, String field) {
+            if (privateKey != null && !privateKey.isBlank()) {
+                authorizedKeys.add(SshKeys.publicKeyOf(privateKey, passphrase, field) + "\n");
+            }
+            return this;
+        }
+
+        public Builder binariesTree(String value) {
+            this.binariesTree = blankToNull(value);
+            return this;
+        }
+
+        public Builder extraPackages(List<String> names) {
+            if (names != null) {
+                names.stream().map(String::trim).filter(n -> !n.isEmpty()).forEach(extraPackages::add);
+            }
+            return this;
+        }
+
+        public Builder qcow2(boolean value) {
+            this.qcow2 = value;
+            return this;
+        }
+
+        public Builder outputDir(String value) {
+            this.outputDir = value == null || value.isBlank() ? "build" : value;
+            return this;
+        }
+
+        public Builder mkosi(String value) {
+            this.mkosi = value == null || value.isBlank() ? "mkosi" : value;
+            return this;
+        }
+
+        public Builder packageCache(String value) {
+            this.packageCache = blankToNull(value);
+            return this;
+        }
+
+        public ImageRequest build() {
+            Flavour flavour = checkDistribution();
+            if (dir == null) {
+                checkBundledRelease(flavour);
+            } else if (release != null && !RELEASE.matcher(release).matches()) {
+                throw InvalidRequestException.of("release", release, "a release is a name such as 'bookworm' or '43'");
+            }
+            if (!authorizedKeys.isEmpty() && variant != Variant.DEBUG) {
+                throw new InvalidRequestException("variant: SSH keys were given for a '" + variant.id()
+                        + "' image, but SSH exists only in debug images; use variant 'debug' or drop the keys.");
+            }
+            for (String name : extraPackages) {
+                checkPackageName(flavour, name);
+            }
+            return new ImageRequest(this);
+        }
+
+        /** The bundled definition always builds a flavour it knows; a user's tree may name any of mkosi's. */
+        private Flavour checkDistribution() {
+            if (dir == null) {
+                Flavour flavour = distribution == null ? Flavour.DEBIAN : Flavour.parse(distribution, "distribution");
+                distribution = flavour.id();
+                return flavour;
+            }
+            if (distribution != null && !MKOSI_DISTRIBUTIONS.contains(distribution)) {
+                throw InvalidRequestException.of("distribution", distribution,
+                        "allowed: " + String.join(", ", MKOSI_DISTRIBUTIONS.stream().sorted().toList()));
+            }
+            return distribution == null ? null : findFlavour(distribution);
+        }
+
+        private void checkBundledRelease(Flavour flavour) {
+            if (release == null) {
+                release = flavour.defaultRelease();
+            } else if (!flavour.releases().contains(release)) {
+                throw InvalidRequestException.of("release", release, "the bundled " + flavour.id()
+                        + " definition builds " + String.join(", ", flavour.releases()));
+            }
+        }
+
+        private static void checkPackageName(Flavour flavour, String name) {
+            boolean ok = flavour == null ? Flavour.FEDORA.isPackageName(name) : flavour.isPackageName(name);
+            if (!ok) {
+                throw InvalidRequestException.of("extraPackages", name, "a package name has letters, digits and"
+                        + " '+', '.', '-'" + (flavour == Flavour.DEBIAN ? " (Debian names are lower case)" : ""));
+            }
+        }
+
+        private static Flavour findFlavour(String distribution) {
+            for (Flavour f : Flavour.values()) {
+                if (f.id().equals(distribution)) {
+                    return f;
+                }
+            }
+            return null;
+        }
+
+        private static String blankToNull(String value) {
+            return value == null || value.isBlank() ? null : value;
+        }
+    }
+}

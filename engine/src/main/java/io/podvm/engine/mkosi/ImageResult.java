@@ -1,0 +1,26 @@
+package io.podvm.engine.mkosi;
+
+import java.io.Serializable;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** What an image build produced; {@link #toMap()} is the CLI's JSON and the step's return value. */
+public record ImageResult(String image, String qcow2, String sha256, long sizeBytes, String manifest,
+        int packageCount, String mkosiVersion, String variant, String distribution, double seconds)
+        implements Serializable {
+
+    public Map<String, Object> toMap() {
+        Map<String, Object> map = new LinkedHashMap<>();
+        map.put("image", image);
+        map.put("qcow2", qcow2);
+        map.put("sha256", sha256);
+        map.put("sizeBytes", sizeBytes);
+        map.put("manifest", manifest);
+        map.put("packageCount", packageCount);
+        map.put("mkosiVersion", mkosiVersion);
+        map.put("variant", variant);
+        map.put("distribution", distribution);
+        map.put("seconds", seconds);
+        return map;
+    }
+}

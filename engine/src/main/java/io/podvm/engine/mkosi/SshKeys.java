@@ -1,0 +1,110 @@
+package io.podvm.engine.mkosi;
+
+import io.podvm.engine.InvalidRequestException;
+import org.apache.sshd.common.config.keys.AuthorizedKeyEntry;
+import org.apache.sshd.common.config.keys.FilePasswordProvider;
+import org.apache.sshd.common.config.keys.PublicKeyEntry;
+import org.apache.sshd.common.config.keys.PublicKeyEntryResolver;
+import org.apache.sshd.common.util.security.SecurityUtils;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.PublicKey;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+
+/** Turns what users give us (an SSH private key, authorized_keys lines) into checked authorized_keys text. */
+public final class SshKeys {
+    private SshKeys() {
+    }
+
+    /**
+     * The OpenSSH public key line of a private key (PEM, PKCS#8 or OpenSSH format, encrypted or not).
+     *
+     * @param field names the option or parameter the key came from, for the error message
+     */
+    public static String publicKeyOf(String privateKey, String passphrase, String field) {
+        FilePasswordProvider passwords = passphrase == null || passphrase.isEmpty()
+                ? FilePasswordProvider.EMPTY : FilePasswordProvider.of(passphrase);
+        try (var in = new ByteArrayInputStream(privateKey.getBytes(StandardCharsets.UTF_8))) {
+            Iterable<KeyPair> pairs = SecurityUtils.loadKeyPairIdentities(null, () -> field, in, passwords);
+            Iterator<KeyPair> it = pairs == null ? null : pairs.iterator();
+            if (it == null || !it.hasNext()) {
+                throw notAKey(field);
+            }
+            return PublicKeyEntry.toString(it.next().getPublic()) + " podvm-debug";
+        } catch (IOException | GeneralSecurityException | RuntimeException e) {
+            if (e instanceof InvalidRequestException invalid) {
+                throw invalid;
+            }
+            String hint = passphrase == null || passphrase.isEmpty()
+                    ? " If the key is encrypted, give its passphrase (PODVM_SSH_KEY_PASSPHRASE)."
+                    : " Check the passphrase.";
+            throw new InvalidRequestException(field + ": cannot read the SSH private key (" + e.getMessage() + ")."
+                    + hint);
+        }
+    }
+
+    public static String publicKeyOfFile(Path file, String passphrase, String field) {
+        return publicKeyOf(readKeyFile(file, field), passphrase, field);
+    }
+
+    /** Checks every non-comment line as an authorized_keys entry; returns the text normalised to end in a newline. */
+    public static String checkAuthorizedKeys(String text, String field) {
+        List<String> lines = new ArrayList<>();
+        int number = 0;
+        for (String raw : text.split("\r?\n")) {
+            number++;
+            String line = raw.trim();
+            if (line.isEmpty() || line.startsWith("#")) {
+                continue;
+            }
+            checkEntry(line, field, number);
+            lines.add(line);
+        }
+        if (lines.isEmpty()) {
+            throw new InvalidRequestException(field + ": holds no public key; give lines such as"
+                    + " 'ssh-ed25519 AAAA... user@host'.");
+        }
+        return String.join("\n", lines) + "\n";
+    }
+
+    public static String readKeyFile(Path file, String field) {
+        if (!Files.isRegularFile(file)) {
+            throw new InvalidRequestException(field + ": '" + file + "' does not exist or is not a file.");
+        }
+        if (!Files.isReadable(file)) {
+            throw new InvalidRequestException(field + ": '" + file + "' is not readable by this user.");
+        }
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new InvalidRequestException(field + ": cannot read '" + file + "': " + e.getMessage() + ".");
+        }
+    }
+
+    private static void checkEntry(String line, String field, int number) {
+        try {
+            AuthorizedKeyEntry entry = AuthorizedKeyEntry.parseAuthorizedKeyEntry(line);
+            PublicKey key = entry == null ? null : entry.resolvePublicKey(null, PublicKeyEntryResolver.FAILING);
+            if (key == null) {
+                throw new IllegalArgumentException("no key");
+            }
+        } catch (IOException | GeneralSecurityException | RuntimeException e) {
+            String shown = line.length() > 40 ? line.substring(0, 40) + "..." : line;
+            throw new InvalidRequestException(field + ": line " + number + " ('" + shown + "') is not a public key;"
+                    + " authorized_keys lines look like 'ssh-ed25519 AAAA... user@host'.");
+        }
+    }
+
+    private static InvalidRequestException notAKey(String field) {
+        return new InvalidRequestException(field + ": is not an SSH private key; give an OpenSSH, PEM or PKCS#8"
+                + " private key (the public key is derived from it).");
+    }
+}
