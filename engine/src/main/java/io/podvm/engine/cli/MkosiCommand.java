@@ -1,0 +1,87 @@
+package io.podvm.engine.cli;
+
+import io.podvm.engine.log.BuildLog;
+import io.podvm.engine.log.SecretMasker;
+import io.podvm.engine.mkosi.ImageBuilder;
+import io.podvm.engine.mkosi.ImageRequest;
+import io.podvm.engine.mkosi.ImageResult;
+import io.podvm.engine.mkosi.SshKeys;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** {@code podvm mkosi}: builds a podvm image; the {@code podvmMkosi} step takes the same options. */
+@Command(name = "mkosi", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Builds a podvm disk image with mkosi, from your mkosi tree or the bundled podvm definition.")
+final class MkosiCommand implements Callable<Integer> {
+    static final String PASSPHRASE_VARIABLE = "PODVM_SSH_KEY_PASSPHRASE";
+
+    @Option(names = "--dir", paramLabel = "DIR", description = "Your mkosi tree (default: the bundled podvm definition).")
+    String dir;
+
+    @Option(names = "--variant", paramLabel = "production|debug", defaultValue = "production",
+            description = "production (default) or debug (SSH for root, autologin, debugging tools).")
+    String variant;
+
+    @Option(names = "--distribution", paramLabel = "NAME",
+            description = "debian (default) or fedora for the bundled definition; any mkosi distribution for your tree.")
+    String distribution;
+
+    @Option(names = "--release", paramLabel = "NAME", description = "The release (bundled: bookworm for debian).")
+    String release;
+
+    @Option(names = "--authorized-keys", paramLabel = "FILE", description = "Public keys for root (debug only).")
+    Path authorizedKeys;
+
+    @Option(names = "--ssh-private-key", paramLabel = "FILE", description = "A private key whose public key goes"
+            + " to root (debug only); its passphrase comes from $" + PASSPHRASE_VARIABLE + ".")
+    Path sshPrivateKey;
+
+    @Option(names = "--binaries-tree", paramLabel = "DIR", description = "The podvm binaries to copy into the"
+            + " image (default: resources/binaries-tree of the tree).")
+    String binariesTree;
+
+    @Option(names = "--extra-package", paramLabel = "NAME", description = "An extra package (repeatable).")
+    List<String> extraPackages = new ArrayList<>();
+
+    @Option(names = "--qcow2", description = "Also write a qcow2 copy for libvirt.")
+    boolean qcow2;
+
+    @Option(names = "--output-dir", paramLabel = "DIR", defaultValue = "build", description = "Where the image goes (default: build).")
+    String outputDir;
+
+    @Option(names = "--mkosi", paramLabel = "PATH", defaultValue = "mkosi", description = "The mkosi to run (default: mkosi on PATH).")
+    String mkosi;
+
+    @Option(names = "--package-cache", paramLabel = "DIR", description = "Package cache kept between builds"
+            + " (default: ~/.cache/podvm/mkosi-packages).")
+    String packageCache;
+
+    @Option(names = "--json", description = "Print the result as one JSON line, last on stdout.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        ImageRequest.Builder request = ImageRequest.builder().dir(dir).variant(variant).distribution(distribution)
+                .release(release).binariesTree(binariesTree).extraPackages(extraPackages).qcow2(qcow2)
+                .outputDir(outputDir).mkosi(mkosi).packageCache(packageCache);
+        if (authorizedKeys != null) {
+            request.authorizedKeys(SshKeys.readKeyFile(authorizedKeys, "--authorized-keys"), "--authorized-keys");
+        }
+        if (sshPrivateKey != null) {
+            request.sshPrivateKey(SshKeys.readKeyFile(sshPrivateKey, "--ssh-private-key"),
+                    System.getenv(PASSPHRASE_VARIABLE), "--ssh-private-key");
+        }
+        ImageRequest built = request.build();
+        SecretMasker masker = new SecretMasker();
+        masker.add(System.getenv(PASSPHRASE_VARIABLE));
+        BuildLog log = new BuildLog(System.err, masker);
+        ImageResult result = new ImageBuilder(log, Path.of("").toAbsolutePath()).build(built);
+        CliOutput.print(json, result.toMap(), log);
+        return 0;
+    }
+}

@@ -1,0 +1,74 @@
+package io.podvm.engine.cli;
+
+import io.podvm.engine.AbortedException;
+import io.podvm.engine.InvalidRequestException;
+import io.podvm.engine.PodvmException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+import java.io.PrintWriter;
+
+/** {@code podvm}: the engine from a shell, so that a build on a laptop is the build that Jenkins runs. */
+@Command(name = "podvm", mixinStandardHelpOptions = true, version = "podvm 0.1.0",
+        description = "Builds confidential-containers pod VM images: guest binaries, mkosi image, cloud upload.",
+        subcommands = {MkosiCommand.class, DoctorCommand.class, CommandLine.HelpCommand.class})
+public final class PodvmCli {
+    public static final int EXIT_FAILED = 1;
+    public static final int EXIT_BAD_INPUT = 2;
+    public static final int EXIT_ABORTED = 130;
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    static int run(String[] args) {
+        CommandLine cli = new CommandLine(new PodvmCli());
+        cli.setExecutionExceptionHandler(PodvmCli::report);
+        Thread main = Thread.currentThread();
+        Thread onSignal = new Thread(() -> interruptAndWait(main), "podvm-abort");
+        Runtime.getRuntime().addShutdownHook(onSignal);
+        try {
+            return cli.execute(args);
+        } finally {
+            removeHook(onSignal);
+        }
+    }
+
+    /** SIGINT/SIGTERM: interrupt the work, which ends the tool's process tree and cleans up, then let the JVM go. */
+    private static void interruptAndWait(Thread main) {
+        main.interrupt();
+        try {
+            main.join(20_000);
+        } catch (InterruptedException ignored) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void removeHook(Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            // The JVM is already exiting because of a signal; the hook is waiting for us.
+        }
+    }
+
+    /** A user's error is a sentence on stderr, not a stack trace. */
+    private static int report(Exception e, CommandLine cli, CommandLine.ParseResult parsed) {
+        PrintWriter err = cli.getErr();
+        if (e instanceof AbortedException) {
+            err.println("podvm: aborted: " + e.getMessage());
+            return EXIT_ABORTED;
+        }
+        if (e instanceof InvalidRequestException) {
+            err.println("podvm: " + e.getMessage());
+            return EXIT_BAD_INPUT;
+        }
+        if (e instanceof PodvmException) {
+            err.println("podvm: " + e.getMessage());
+            return EXIT_FAILED;
+        }
+        err.println("podvm: unexpected error: " + e);
+        e.printStackTrace(err);
+        return EXIT_FAILED;
+    }
+}
