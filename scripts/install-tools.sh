@@ -33,7 +33,18 @@ install_packages() {
     maven openjdk-17-jdk-headless
 }
 
+# Tools of one capability each (uplosi, container builders, test services) live in install-tools.d/.
+install_capabilities() {
+  local part
+  for part in "$(dirname "$0")"/install-tools.d/*.sh; do
+    [ -e "$part" ] || continue
+    # shellcheck source=/dev/null
+    . "$part"
+  done
+}
+
 need_root
 add_backports
 install_packages
+install_capabilities
 echo "install-tools.sh: mkosi $(mkosi --version | awk '{print $2}'), $(systemd-repart --version | head -1), $(qemu-img --version | head -1)"

@@ -1,0 +1,73 @@
+package io.podvm.engine.secret;
+
+import io.podvm.engine.files.FileTrees;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+
+/**
+ * A fresh directory (mode 0700) outside the working tree for the credential files a tool reads, each
+ * written 0400 under a random name with a fixed extension. {@link #close()} deletes it all; use it in
+ * try-with-resources so that success, failure and abort all clean up.
+ */
+public final class SecretDirectory implements AutoCloseable {
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final Path dir;
+
+    private SecretDirectory(Path dir) {
+        this.dir = dir;
+    }
+
+    /**
+     * @param parent where to create it (Jenkins: {@code WorkspaceList.tempDir(workspace)}), or null for
+     *               the system's temporary directory
+     */
+    public static SecretDirectory create(Path parent) {
+        try {
+            var mode = PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
+            if (parent != null) {
+                Files.createDirectories(parent);
+                return new SecretDirectory(Files.createTempDirectory(parent, "podvm-secrets-", mode));
+            }
+            return new SecretDirectory(Files.createTempDirectory("podvm-secrets-", mode));
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot create a private directory for credentials", e);
+        }
+    }
+
+    public Path path() {
+        return dir;
+    }
+
+    /** Writes a secret to a new 0400 file with a random name ending in {@code extension} (".json", ".yaml"). */
+    public Path write(String content, String extension) {
+        byte[] name = new byte[12];
+        RANDOM.nextBytes(name);
+        Path file = dir.resolve(HexFormat.of().formatHex(name) + extension);
+        try {
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(file, content, StandardCharsets.UTF_8);
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("r--------"));
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot write a credential file in " + dir, e);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            FileTrees.deleteRecursively(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot delete the credential directory " + dir
+                    + "; delete it by hand, it holds secrets", e);
+        }
+    }
+}
