@@ -18,13 +18,17 @@ import java.util.function.Predicate;
 final class MkosiConfFile {
     /** A setting with the lines it spans: its own line and its indented continuation lines. */
     record Setting(String section, String key, List<String> lines) {
+        /** The value as mkosi reads it: comments cut, lines trimmed, blank lines dropped. */
         String value() {
-            String first = lines.get(0);
-            StringBuilder value = new StringBuilder(first.substring(first.indexOf('=') + 1).trim());
+            String first = withoutComment(lines.get(0));
+            List<String> parts = new ArrayList<>(List.of(first.substring(first.indexOf('=') + 1).trim()));
             for (String more : lines.subList(1, lines.size())) {
-                value.append('\n').append(more.trim());
+                String part = withoutComment(more).trim();
+                if (!part.isEmpty()) {
+                    parts.add(part);
+                }
             }
-            return value.toString().trim();
+            return String.join("\n", parts).trim();
         }
     }
 
@@ -113,10 +117,7 @@ final class MkosiConfFile {
                 blocks.add(new Block(line, null));
                 continue;
             }
-            int end = i + 1;
-            while (end < lines.size() && isContinuation(lines.get(end))) {
-                end++;
-            }
+            int end = endOfSetting(lines, i);
             String key = line.substring(0, line.indexOf('=')).trim();
             blocks.add(new Block(null, new Setting(section, key, List.copyOf(lines.subList(i, end)))));
             i = end - 1;
@@ -138,9 +139,34 @@ final class MkosiConfFile {
                 && !line.startsWith(";") && line.contains("=");
     }
 
-    private static boolean isContinuation(String line) {
-        String trimmed = line.trim();
-        return !line.isEmpty() && Character.isWhitespace(line.charAt(0)) && !trimmed.isEmpty()
-                && !trimmed.startsWith("#");
+    /**
+     * One past the last line of the setting that starts at {@code start}: like mkosi, indented lines continue
+     * it, and blank or comment lines between them do not end it.
+     */
+    private static int endOfSetting(List<String> lines, int start) {
+        int end = start + 1;
+        for (int i = start + 1; i < lines.size(); i++) {
+            String line = lines.get(i);
+            if (withoutComment(line).isBlank()) {
+                continue;
+            }
+            if (!Character.isWhitespace(line.charAt(0))) {
+                break;
+            }
+            end = i + 1;
+        }
+        return end;
+    }
+
+    /** mkosi, like systemd, starts a comment at '#' or ';' anywhere on a line. */
+    private static String withoutComment(String line) {
+        int cut = line.length();
+        for (char c : new char[] {'#', ';'}) {
+            int at = line.indexOf(c);
+            if (at >= 0) {
+                cut = Math.min(cut, at);
+            }
+        }
+        return line.substring(0, cut);
     }
 }

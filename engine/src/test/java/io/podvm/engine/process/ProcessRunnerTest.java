@@ -1,0 +1,92 @@
+package io.podvm.engine.process;
+
+import io.podvm.engine.AbortedException;
+import io.podvm.engine.PodvmException;
+import io.podvm.engine.testing.TestLogs;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ProcessRunnerTest {
+    private final TestLogs.Captured log = new TestLogs.Captured();
+    private final ProcessRunner runner = new ProcessRunner(log.log());
+
+    @Test
+    void streamsOutputLinesIntoTheMaskedLogAndPassesTheEnvironment() {
+        log.masker().add("hunter2-secret");
+
+        ExecResult result = runner.run(ExecSpec.of("bash", "-c", "echo \"token=$TOKEN\"; echo err >&2; exit 3")
+                .env("TOKEN", "hunter2-secret"));
+
+        assertThat(result.exitCode()).isEqualTo(3);
+        assertThat(log.toString()).contains("token=****").contains("err").doesNotContain("hunter2-secret");
+    }
+
+    @Test
+    void capturesStdoutWhenAskedTo() {
+        List<String> lines = new ArrayList<>();
+
+        ExecResult result = runner.run(ExecSpec.of("printf", "a\\nb\\n").captureStdout().onStdout(lines::add));
+
+        assertThat(result.stdout()).containsExactly("a", "b");
+        assertThat(lines).containsExactly("a", "b");
+    }
+
+    @Test
+    void aMissingProgramIsASentenceNotAStackTrace() {
+        assertThatThrownBy(() -> runner.run(ExecSpec.of("/nonexistent/tool")))
+                .isInstanceOf(PodvmException.class).hasMessageStartingWith("Cannot start /nonexistent/tool")
+                .hasMessageContaining("podvm doctor");
+    }
+
+    @Test
+    void anInterruptEndsTheWholeProcessTree() throws Exception {
+        AtomicReference<Throwable> thrown = new AtomicReference<>();
+        List<ProcessHandle> tree = new ArrayList<>();
+        Thread worker = new Thread(() -> {
+            try {
+                runner.run(ExecSpec.of("bash", "-c", "sleep 600 & (sleep 600 & wait) & trap '' TERM; wait"));
+            } catch (Throwable t) {
+                thrown.set(t);
+            }
+        });
+        worker.start();
+        ProcessHandle shell = waitForChildWithDescendants(3);
+        tree.add(shell);
+        tree.addAll(shell.descendants().toList());
+
+        long start = System.nanoTime();
+        worker.interrupt();
+        worker.join(15_000);
+
+        assertThat(worker.isAlive()).isFalse();
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+        assertThat(thrown.get()).isInstanceOf(AbortedException.class);
+        assertThat(tree).noneMatch(ProcessHandle::isAlive);
+    }
+
+    @Test
+    void aTimeoutEndsTheToolLikeAnAbort() {
+        assertThatThrownBy(() -> runner.run(ExecSpec.of("sleep", "600").timeout(Duration.ofMillis(300))))
+                .isInstanceOf(AbortedException.class).hasMessageContaining("did not finish within");
+    }
+
+    /** The bash child of this JVM once it has started its background sleeps. */
+    private static ProcessHandle waitForChildWithDescendants(int count) throws InterruptedException {
+        for (int i = 0; i < 100; i++) {
+            for (ProcessHandle child : ProcessHandle.current().children().toList()) {
+                if (child.descendants().count() >= count) {
+                    return child;
+                }
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("the test's process tree did not start");
+    }
+}
