@@ -7,6 +7,8 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 import java.io.PrintWriter;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /** {@code podvm}: the engine from a shell, so that a build on a laptop is the build that Jenkins runs. */
 @Command(name = "podvm", mixinStandardHelpOptions = true, version = "podvm 0.1.0",
@@ -25,20 +27,25 @@ public final class PodvmCli {
         CommandLine cli = new CommandLine(new PodvmCli());
         cli.setExecutionExceptionHandler(PodvmCli::report);
         Thread main = Thread.currentThread();
-        Thread onSignal = new Thread(() -> interruptAndWait(main), "podvm-abort");
+        CountDownLatch finished = new CountDownLatch(1);
+        Thread onSignal = new Thread(() -> interruptAndWait(main, finished), "podvm-abort");
         Runtime.getRuntime().addShutdownHook(onSignal);
         try {
             return cli.execute(args);
         } finally {
+            finished.countDown();
             removeHook(onSignal);
         }
     }
 
-    /** SIGINT/SIGTERM: interrupt the work, which ends the tool's process tree and cleans up, then let the JVM go. */
-    private static void interruptAndWait(Thread main) {
+    /**
+     * SIGINT/SIGTERM: interrupt the work, which ends the tool's process tree and deletes what it staged, and
+     * hold the JVM until that is done. The JVM exits as soon as the hook returns.
+     */
+    private static void interruptAndWait(Thread main, CountDownLatch finished) {
         main.interrupt();
         try {
-            main.join(20_000);
+            finished.await(20, TimeUnit.SECONDS);
         } catch (InterruptedException ignored) {
             Thread.currentThread().interrupt();
         }

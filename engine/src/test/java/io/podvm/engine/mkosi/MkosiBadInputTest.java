@@ -1,0 +1,134 @@
+package io.podvm.engine.mkosi;
+
+import io.podvm.engine.testing.CliProcess;
+import io.podvm.engine.testing.RealTools;
+import io.podvm.engine.testing.SshKeyFiles;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Every bad input of {@code podvm mkosi} gets a sentence naming the field, the value and what is allowed,
+ * exit code 2, at once (before mkosi builds anything), and leaves nothing behind.
+ */
+class MkosiBadInputTest {
+    @TempDir
+    Path work;
+
+    @Test
+    void anUnknownVariant() throws Exception {
+        assertRefused(run("--variant", "staging"), "variant: 'staging' is not valid; allowed: production, debug.");
+    }
+
+    @Test
+    void anUnknownDistribution() throws Exception {
+        assertRefused(run("--distribution", "windows"),
+                "distribution: 'windows' is not valid; the bundled definition builds debian, fedora.");
+    }
+
+    @Test
+    void anSshKeyWithTheProductionVariant() throws Exception {
+        Path key = SshKeyFiles.generate(work, "id", "ed25519", "");
+
+        assertRefused(run("--authorized-keys", key + ".pub"), "SSH exists only in debug images");
+        assertRefused(run("--ssh-private-key", key.toString()), "SSH exists only in debug images");
+    }
+
+    @Test
+    void aKeyFileThatIsMissing() throws Exception {
+        assertRefused(run("--variant", "debug", "--ssh-private-key", "nope"),
+                "--ssh-private-key: 'nope' does not exist or is not a file.");
+    }
+
+    @Test
+    void aKeyFileThatIsNotAKey() throws Exception {
+        Files.writeString(work.resolve("notes.txt"), "not a key\n");
+
+        assertRefused(run("--variant", "debug", "--ssh-private-key", "notes.txt"),
+                "--ssh-private-key: is not an SSH private key");
+        assertRefused(run("--variant", "debug", "--authorized-keys", "notes.txt"),
+                "--authorized-keys: line 1 ('not a key') is not a public key");
+    }
+
+    @Test
+    void aKeyFileThatCannotBeRead() throws Exception {
+        // Tests run as root, who may read any file whatever its mode; reading /proc/self/mem from offset 0
+        // fails even for root, as an unreadable key would for a user.
+        assertRefused(run("--variant", "debug", "--ssh-private-key", "/proc/self/mem"),
+                "--ssh-private-key: cannot read '/proc/self/mem'");
+    }
+
+    @Test
+    void aDirThatIsNotAnMkosiTree() throws Exception {
+        Files.createDirectories(work.resolve("somewhere"));
+
+        assertRefused(run("--dir", "somewhere"), "is not an mkosi tree: it has no mkosi.conf or mkosi.conf.d/.");
+        assertRefused(run("--dir", "missing"), "dir: '" + work.resolve("missing") + "' is not a directory");
+    }
+
+    @Test
+    void noMkosiOnPath() throws Exception {
+        Path emptyBin = Files.createDirectories(work.resolve("bin"));
+
+        assertRefused(run(Map.of("PATH", emptyBin.toString())),
+                "mkosi: 'mkosi' was not found on PATH; install mkosi 15 or newer");
+    }
+
+    @Test
+    void anMkosiOlderThan15() throws Exception {
+        Path old = work.resolve("mkosi-14");
+        Files.writeString(old, "#!/bin/sh\n[ \"$1\" = --version ] && echo 'mkosi 14' && exit 0\necho unexpected >&2; exit 9\n");
+        Files.setPosixFilePermissions(old, PosixFilePermissions.fromString("rwxr-xr-x"));
+
+        CliProcess.Result result = run("--mkosi", old.toString());
+
+        assertRefused(result, "mkosi: version 14.0 at " + old + " is too old; podvm needs mkosi 15 or newer");
+        assertThat(result.stderr()).contains("bookworm-backports").doesNotContain("unexpected");
+    }
+
+    @Test
+    void qcow2WithoutQemuImg() throws Exception {
+        Path bin = Files.createDirectories(work.resolve("bin"));
+        Files.createSymbolicLink(bin.resolve("mkosi"), RealTools.require("mkosi"));
+
+        assertRefused(run(Map.of("PATH", bin.toString()), "--qcow2"),
+                "qcow2: qemu-img was not found on PATH; install it (apt-get install qemu-utils) or drop qcow2.");
+    }
+
+    @Test
+    void anOutputDirectoryThatCannotBeWritten() throws Exception {
+        Files.writeString(work.resolve("a-file"), "");
+
+        assertRefused(run("--output-dir", "a-file"), "outputDir: '" + work.resolve("a-file") + "' is a file");
+        assertRefused(run("--output-dir", "a-file/below"), "outputDir: '" + work.resolve("a-file/below")
+                + "' cannot be written");
+    }
+
+    private CliProcess.Result run(String... args) throws Exception {
+        return run(Map.of(), args);
+    }
+
+    private CliProcess.Result run(Map<String, String> env, String... args) throws Exception {
+        String[] full = Stream.concat(Stream.of("mkosi"), Stream.of(args)).toArray(String[]::new);
+        return CliProcess.run(work, new HashMap<>(env), full);
+    }
+
+    private void assertRefused(CliProcess.Result result, String message) throws IOException {
+        assertThat(result.exitCode()).as("exit code; stderr:\n%s", result.stderr()).isEqualTo(2);
+        assertThat(result.stderr()).contains(message).doesNotContain("Exception").doesNotContain("\tat ");
+        assertThat(result.stderr()).as("refused before mkosi ran").doesNotContain("--force build");
+        try (Stream<Path> left = Files.walk(work)) {
+            assertThat(left.map(p -> p.getFileName().toString()))
+                    .noneMatch(n -> n.startsWith(".podvm-stage-") || n.equals("system.raw") || n.equals("authorized_keys"));
+        }
+    }
+}

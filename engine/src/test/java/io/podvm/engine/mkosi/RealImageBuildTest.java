@@ -1,0 +1,202 @@
+package io.podvm.engine.mkosi;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.podvm.engine.files.Sha256;
+import io.podvm.engine.json.Json;
+import io.podvm.engine.testing.CliProcess;
+import io.podvm.engine.testing.DiskImage;
+import io.podvm.engine.testing.QemuBoot;
+import io.podvm.engine.testing.RealTools;
+import io.podvm.engine.testing.SshKeyFiles;
+import io.podvm.engine.testing.TestLogs;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Real mkosi builds of the bundled debian flavour: a debug image with a key, an extra package and a qcow2
+ * copy, built through the CLI as a user would, and a production image built through the engine API as the
+ * Jenkins step does. The assertions look inside the images themselves.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class RealImageBuildTest {
+    private Path work;
+    private Path key;
+    private JsonNode debug;
+    private ImageResult production;
+
+    @BeforeAll
+    void buildBothVariants() throws Exception {
+        RealTools.require("mkosi");
+        work = Files.createTempDirectory("podvm-real-build-");
+        key = SshKeyFiles.generate(work, "id_ed25519", "ed25519", "");
+        Path binaries = binariesTree(work.resolve("binaries"));
+
+        CliProcess.Result cli = CliProcess.start(work, Map.of(), "mkosi", "--variant", "debug",
+                "--ssh-private-key", key.toString(), "--binaries-tree", binaries.toString(), "--extra-package", "jq",
+                "--qcow2", "--output-dir", "debug-out", "--package-cache", RealTools.packageCache().toString(),
+                "--json").await(20);
+        assertThat(cli.exitCode()).as("podvm mkosi failed:\n%s", cli.stderr()).isZero();
+        debug = Json.read(cli.lastStdoutLine());
+
+        production = new ImageBuilder(TestLogs.discard(), work).build(ImageRequest.builder()
+                .binariesTree(binaries.toString()).outputDir("production-out")
+                .packageCache(RealTools.packageCache().toString()).build());
+        System.out.printf("debug image built in %.1f s, production image in %.1f s%n",
+                debug.path("seconds").asDouble(), production.seconds());
+    }
+
+    @Test
+    void theCliReportsTheImageAsJsonWithCorrectFigures() throws IOException {
+        Path image = Path.of(debug.path("image").asText());
+
+        assertThat(image).isEqualTo(work.resolve("debug-out/system.raw"));
+        assertThat(debug.path("sha256").asText()).isEqualTo(Sha256.of(image));
+        assertThat(debug.path("sizeBytes").asLong()).isEqualTo(Files.size(image));
+        assertThat(debug.path("packageCount").asInt()).isEqualTo(packages(Path.of(debug.path("manifest").asText())).size());
+        assertThat(debug.path("mkosiVersion").asText()).matches("\\d+\\.\\d+");
+        assertThat(debug.path("variant").asText()).isEqualTo("debug");
+        assertThat(debug.path("distribution").asText()).isEqualTo("debian");
+        assertThat(debug.path("seconds").asDouble()).isPositive();
+    }
+
+    @Test
+    void bothImagesHaveAnEspWithTheUkiAndARootPartition() throws IOException {
+        for (Path image : List.of(debugImage(), Path.of(production.image()))) {
+            DiskImage disk = new DiskImage(image);
+            assertThat(disk.partitions()).extracting(DiskImage.Partition::type)
+                    .containsExactly(DiskImage.ESP_TYPE, DiskImage.ROOT_X86_64_TYPE);
+            assertThat(disk.listEsp("::/EFI/BOOT")).contains("BOOTX64.EFI");
+        }
+    }
+
+    @Test
+    void theDebugImageHasRootsKeyWithMode0400AndSsh() throws IOException {
+        String expected = SshKeyFiles.publicKeyBody(key);
+
+        new DiskImage(debugImage()).withRoot(root -> {
+            Path keys = root.resolve("root/.ssh/authorized_keys");
+            assertThat(keys).content().contains(expected);
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(keys))).isEqualTo("r--------");
+            assertThat(root.resolve("etc/ssh/sshd_config.d/10-podvm-debug.conf")).content()
+                    .contains("PermitRootLogin prohibit-password");
+            assertThat(hostKeys(root)).as("host keys are made at first boot, not baked in").isEmpty();
+            return null;
+        });
+        assertThat(packages(Path.of(debug.path("manifest").asText()))).contains("openssh-server");
+    }
+
+    @Test
+    void theProductionImageHasNoKeyAndNoSsh() throws IOException {
+        new DiskImage(Path.of(production.image())).withRoot(root -> {
+            assertThat(root.resolve("root/.ssh/authorized_keys")).doesNotExist();
+            assertThat(root.resolve("usr/sbin/sshd")).doesNotExist();
+            return null;
+        });
+        assertThat(packages(Path.of(production.manifest()))).doesNotContain("openssh-server");
+        assertThat(production.variant()).isEqualTo("production");
+        assertThat(production.qcow2()).isNull();
+    }
+
+    @Test
+    void bothImagesHoldTheBinariesTree() throws IOException {
+        for (Path image : List.of(debugImage(), Path.of(production.image()))) {
+            new DiskImage(image).withRoot(root -> {
+                Path agent = root.resolve("usr/local/bin/podvm-test-agent");
+                assertThat(agent).content().startsWith("#!/bin/sh");
+                assertThat(Files.isExecutable(agent)).isTrue();
+                assertThat(root.resolve("etc/podvm/agent.toml")).content().isEqualTo("name = \"test\"\n");
+                return null;
+            });
+        }
+    }
+
+    @Test
+    void theExtraPackageIsInstalledInTheImageItWasAskedFor() throws IOException {
+        new DiskImage(debugImage()).withRoot(root -> {
+            assertThat(root.resolve("usr/bin/jq")).exists();
+            return null;
+        });
+        assertThat(packages(Path.of(debug.path("manifest").asText()))).contains("jq");
+        assertThat(packages(Path.of(production.manifest()))).doesNotContain("jq");
+    }
+
+    @Test
+    void theQcow2CopyIsAValidQcow2OfTheSameDisk() throws IOException {
+        Path qcow2 = Path.of(debug.path("qcow2").asText());
+
+        JsonNode info = Json.read(DiskImage.run("qemu-img", "info", "--output=json", qcow2.toString()));
+        assertThat(info.path("format").asText()).isEqualTo("qcow2");
+        assertThat(info.path("virtual-size").asLong()).isEqualTo(Files.size(debugImage()));
+        assertThat(DiskImage.run("qemu-img", "check", qcow2.toString())).contains("No errors were found");
+    }
+
+    @Test
+    void onlyFinishedOutputsAreLeftInTheOutputDirectories() throws IOException {
+        assertThat(names(work.resolve("debug-out"))).containsExactlyInAnyOrder("system.raw", "system.manifest",
+                "system.qcow2");
+        assertThat(names(work.resolve("production-out"))).containsExactlyInAnyOrder("system.raw", "system.manifest");
+    }
+
+    @Test
+    void theDebugImageBootsToALoginPromptUnderQemu() throws Exception {
+        Path bootDir = Files.createDirectories(work.resolve("boot"));
+
+        QemuBoot.Outcome boot = QemuBoot.bootUntil(debugImage(),
+                Pattern.compile("login:|Reached target.*Multi-User System"), Duration.ofMinutes(8), bootDir);
+
+        System.out.printf("QEMU (TCG, OVMF) reached the login prompt in %d s%n", boot.elapsed().toSeconds());
+        assertThat(boot.reached()).as("console:\n%s", tail(boot.console())).isTrue();
+    }
+
+    private Path debugImage() {
+        return Path.of(debug.path("image").asText());
+    }
+
+    /** A tree shaped like cloud-api-adaptor's podvm-binaries: an executable, a config file. */
+    private static Path binariesTree(Path dir) throws IOException {
+        Path agent = dir.resolve("usr/local/bin/podvm-test-agent");
+        Files.createDirectories(agent.getParent());
+        Files.writeString(agent, "#!/bin/sh\necho podvm test agent\n");
+        Files.setPosixFilePermissions(agent, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path config = dir.resolve("etc/podvm/agent.toml");
+        Files.createDirectories(config.getParent());
+        Files.writeString(config, "name = \"test\"\n");
+        return dir;
+    }
+
+    private static List<String> packages(Path manifest) throws IOException {
+        List<String> names = new ArrayList<>();
+        Json.read(manifest).path("packages").forEach(p -> names.add(p.path("name").asText()));
+        return names;
+    }
+
+    private static List<String> hostKeys(Path root) throws IOException {
+        try (Stream<Path> files = Files.list(root.resolve("etc/ssh"))) {
+            return files.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("ssh_host_")).toList();
+        }
+    }
+
+    private static List<String> names(Path dir) throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.map(p -> p.getFileName().toString()).toList();
+        }
+    }
+
+    private static String tail(String text) {
+        return text.length() > 4000 ? text.substring(text.length() - 4000) : text;
+    }
+}

@@ -1,0 +1,81 @@
+package io.podvm.engine.testing;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** The podvm CLI run as users run it: a separate JVM, with its own environment and working directory. */
+public final class CliProcess {
+    private final Path workDir;
+    private final Map<String, String> env;
+    private final Path stdout;
+    private final Path stderr;
+    private Process process;
+
+    private CliProcess(Path workDir, Map<String, String> env) throws IOException {
+        this.workDir = workDir;
+        this.env = env;
+        this.stdout = Files.createTempFile("podvm-cli-", ".out");
+        this.stderr = Files.createTempFile("podvm-cli-", ".err");
+    }
+
+    /** Starts {@code podvm args...}; {@code env} entries with a null value are removed from the environment. */
+    public static CliProcess start(Path workDir, Map<String, String> env, String... args) throws IOException {
+        CliProcess cli = new CliProcess(workDir, env);
+        cli.launch(args);
+        return cli;
+    }
+
+    public static Result run(Path workDir, Map<String, String> env, String... args) throws Exception {
+        return start(workDir, env, args).await(30);
+    }
+
+    private void launch(String[] args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "io.podvm.engine.cli.PodvmCli"));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile())
+                .redirectOutput(stdout.toFile()).redirectError(stderr.toFile());
+        env.forEach((k, v) -> {
+            if (v == null) {
+                builder.environment().remove(k);
+            } else {
+                builder.environment().put(k, v);
+            }
+        });
+        process = builder.start();
+    }
+
+    public Process process() {
+        return process;
+    }
+
+    public String stderrSoFar() throws IOException {
+        return Files.readString(stderr, StandardCharsets.UTF_8);
+    }
+
+    public Result await(long minutes) throws Exception {
+        if (!process.waitFor(minutes, TimeUnit.MINUTES)) {
+            process.destroyForcibly();
+            throw new AssertionError("podvm did not finish within " + minutes + " min; stderr:\n" + stderrSoFar());
+        }
+        Result result = new Result(process.exitValue(), Files.readString(stdout), Files.readString(stderr));
+        Files.deleteIfExists(stdout);
+        Files.deleteIfExists(stderr);
+        return result;
+    }
+
+    /** How the CLI ended. */
+    public record Result(int exitCode, String stdout, String stderr) {
+        /** The JSON object that --json prints last on stdout. */
+        public String lastStdoutLine() {
+            List<String> lines = stdout.lines().toList();
+            return lines.isEmpty() ? "" : lines.get(lines.size() - 1);
+        }
+    }
+}
