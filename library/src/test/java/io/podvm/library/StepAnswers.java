@@ -1,0 +1,67 @@
+package io.podvm.library;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The default answers of the podvm* step stand-ins: maps with the fields the real steps return, made
+ * from the arguments so that tests can see which value went where (an image built with outputDir 'out'
+ * is at WORKSPACE/out/system.raw; a debug build's result says debug).
+ */
+final class StepAnswers {
+
+    static final String IMAGE_SHA256 = "5f70bf18a086007016e948b04aed3b82103a36bea41755b6cddfaf10ace3c6ef";
+
+    private StepAnswers() {
+    }
+
+    static void install(Recorder recorder) {
+        recorder.whenCalled("podvmBinaries", args -> binaries());
+        recorder.whenCalled("podvmMkosi", args -> image(map(args)));
+        recorder.whenCalled("podvmUpload", args -> upload(map(args)));
+    }
+
+    static Map<String, Object> binaries() {
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("tree", Pipeline.WORKSPACE + "/podvm-binaries");
+        result.put("files", 14);
+        result.put("bytes", 91_234_567L);
+        result.put("digest", "sha256:0b1f");
+        result.put("symlinks", List.of());
+        result.put("seconds", 61.5);
+        return result;
+    }
+
+    static Map<String, Object> image(Map<String, Object> args) {
+        String dir = Pipeline.WORKSPACE + "/" + args.getOrDefault("outputDir", "build");
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("image", dir + "/system.raw");
+        result.put("qcow2", Boolean.TRUE.equals(args.get("qcow2")) ? dir + "/system.qcow2" : null);
+        result.put("sha256", IMAGE_SHA256);
+        result.put("sizeBytes", 1_073_741_824L);
+        result.put("manifest", dir + "/system.manifest");
+        result.put("packageCount", 312);
+        result.put("mkosiVersion", "24.3");
+        result.put("variant", args.getOrDefault("variant", "production"));
+        result.put("distribution", args.getOrDefault("distribution", "debian"));
+        result.put("seconds", 118.2);
+        return result;
+    }
+
+    static Map<String, Object> upload(Map<String, Object> args) {
+        String provider = String.valueOf(args.get("provider"));
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("refs", List.of(provider + "-image-0.1.0"));
+        result.put("provider", provider);
+        result.put("version", "0.1.0");
+        result.put("nextVersion", Boolean.TRUE.equals(args.get("incrementVersion")) ? "0.1.1" : null);
+        result.put("seconds", 42.0);
+        return result;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> map(Object args) {
+        return (Map<String, Object>) args;
+    }
+}
