@@ -1,0 +1,91 @@
+package io.podvm.engine.binaries;
+
+import io.podvm.engine.InvalidRequestException;
+import io.podvm.engine.files.FileTrees;
+import io.podvm.engine.log.BuildLog;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+
+/**
+ * A work directory next to the output, on the same file system, so that the new tree replaces the old one by
+ * renames: the previous tree stays untouched until the new one is complete, and a failed run leaves it as it
+ * was (the seed's {@code make binaries} deleted it first). {@link #close()} removes whatever is left.
+ */
+final class StagedTree implements AutoCloseable {
+    private final Path output;
+    private final Path work;
+    private final BuildLog log;
+
+    private StagedTree(Path output, Path work, BuildLog log) {
+        this.output = output;
+        this.work = work;
+        this.log = log;
+    }
+
+    /** Checks the output path (before any long work) and creates the work directory beside it. */
+    static StagedTree beside(Path output, BuildLog log) {
+        if (Files.exists(output, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(output, LinkOption.NOFOLLOW_LINKS)) {
+            throw new InvalidRequestException("output: '" + output + "' is " + (Files.isSymbolicLink(output)
+                    ? "a symbolic link" : "a file") + "; give a directory (it is replaced whole) or a path that"
+                    + " does not exist yet.");
+        }
+        Path parent = output.toAbsolutePath().getParent();
+        try {
+            Files.createDirectories(parent);
+            return new StagedTree(output, Files.createTempDirectory(parent, "." + output.getFileName() + ".podvm-"), log);
+        } catch (IOException e) {
+            throw new InvalidRequestException("output: cannot create a work directory in '" + parent + "' ("
+                    + e.getMessage() + "); give an output path in a directory this user can write.");
+        }
+    }
+
+    /** Where the new tree is to be made; it does not exist until a builder or puller makes it. */
+    Path tree() {
+        return work.resolve("tree");
+    }
+
+    /** Scratch space for downloads and layers, removed with the work directory. */
+    Path scratch(String name) throws IOException {
+        return Files.createDirectories(work.resolve(name));
+    }
+
+    /** Puts the new tree in place of the output: old tree aside, new tree in, old tree deleted. */
+    void commit() throws IOException {
+        Path tree = tree();
+        if (!Files.isDirectory(tree, LinkOption.NOFOLLOW_LINKS)) {
+            throw new IOException("the tool finished but wrote no tree to " + tree);
+        }
+        // A temporary directory is 0700; the tree's root becomes part of the image's file system.
+        Files.setPosixFilePermissions(tree, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path previous = work.resolve("previous");
+        boolean hadPrevious = Files.exists(output, LinkOption.NOFOLLOW_LINKS);
+        if (hadPrevious) {
+            Files.move(output, previous, StandardCopyOption.ATOMIC_MOVE);
+        }
+        try {
+            Files.move(tree, output, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            if (hadPrevious) {
+                Files.move(previous, output, StandardCopyOption.ATOMIC_MOVE);
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            FileTrees.deleteRecursively(work);
+        } catch (IOException e) {
+            log.warn("Could not delete the work directory " + work + ": " + e.getMessage());
+        } catch (UncheckedIOException e) {
+            log.warn("Could not delete the work directory " + work + ": " + e.getMessage());
+        }
+    }
+}
