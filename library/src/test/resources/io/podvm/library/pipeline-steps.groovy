@@ -61,6 +61,14 @@ binding.writeFile = { Map args ->
 
 binding.pwd = { -> workspace }
 
+// For the scripted example: node runs its body; checkout records what it was given.
+binding.node = { String label, Closure body ->
+    rec.record('node', label)
+    body()
+}
+binding.checkout = { Object what -> rec.record('checkout', what) }
+binding.scm = 'scm'
+
 // ---- Declarative ----
 
 binding.pipeline = { Closure body ->
