@@ -4,7 +4,6 @@ import io.podvm.engine.log.BuildLog;
 import io.podvm.engine.log.SecretMasker;
 import io.podvm.engine.mkosi.ImageBuilder;
 import io.podvm.engine.mkosi.ImageRequest;
-import io.podvm.engine.mkosi.ImageResult;
 import io.podvm.engine.mkosi.SshKeys;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -64,6 +63,10 @@ final class MkosiCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the result as one JSON line, last on stdout.")
     boolean json;
 
+    @Option(names = "--stage-only", paramLabel = "DIR", description = "Only stage and translate the tree into"
+            + " DIR (which must not exist) and print the mkosi command that builds it there.")
+    String stageOnly;
+
     @Override
     public Integer call() {
         ImageRequest.Builder request = ImageRequest.builder().dir(dir).variant(variant).distribution(distribution)
@@ -80,8 +83,12 @@ final class MkosiCommand implements Callable<Integer> {
         SecretMasker masker = new SecretMasker();
         masker.add(System.getenv(PASSPHRASE_VARIABLE));
         BuildLog log = new BuildLog(System.err, masker);
-        ImageResult result = new ImageBuilder(log, Path.of("").toAbsolutePath()).build(built);
-        CliOutput.print(json, result.toMap(), log);
+        ImageBuilder builder = new ImageBuilder(log, Path.of("").toAbsolutePath());
+        if (stageOnly != null) {
+            System.out.println(String.join(" ", builder.stageOnly(built, Path.of(stageOnly))));
+            return 0;
+        }
+        CliOutput.print(json, builder.build(built).toMap(), log);
         return 0;
     }
 }

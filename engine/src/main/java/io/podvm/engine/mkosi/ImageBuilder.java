@@ -52,6 +52,25 @@ public final class ImageBuilder {
         }
     }
 
+    /**
+     * Stages and translates the tree into {@code target} without building it, and returns the mkosi command
+     * that would build it there: for looking at what mkosi is given, and for measuring mkosi alone.
+     */
+    public List<String> stageOnly(ImageRequest request, Path target) {
+        Plan plan = check(request);
+        Path tree = resolve(target);
+        if (Files.exists(tree)) {
+            throw new InvalidRequestException("stage: '" + tree + "' exists; give a path that does not.");
+        }
+        try {
+            new TreeStager(log).stage(request, plan.binaries(), tree);
+            new PresetTranslator(log).translate(tree, plan.mkosi().version());
+        } catch (IOException e) {
+            throw new PodvmException("Staging the tree failed: " + e + ".", e);
+        }
+        return mkosiCommand(request, plan, "--force", "build");
+    }
+
     /** Everything the build needs, checked before any long work starts. */
     private record Plan(MkosiTool mkosi, Path qemuImg, Path tree, Path binaries, Path outputDir, Path packageCache) {
     }

@@ -1,0 +1,31 @@
+# The seed's verbs, on top of the podvm CLI. Run as root (mkosi builds images as root here).
+SHELL := /bin/bash
+PODVM := bin/podvm
+CLI_JAR = $(wildcard engine/target/podvm-engine-*-cli.jar)
+# Root's key for debug images: the first public key found, or none (console autologin only).
+SSH_PUBLIC_KEY ?= $(firstword $(wildcard $(HOME)/.ssh/id_ed25519.pub $(HOME)/.ssh/id_ecdsa.pub $(HOME)/.ssh/id_rsa.pub))
+PODVM_MKOSI_FLAGS ?= --qcow2
+
+.PHONY: tools cli image image-debug test doctor clean
+
+tools:
+	@if [ "$$(id -u)" -eq 0 ]; then scripts/install-tools.sh; else sudo scripts/install-tools.sh; fi
+
+cli:
+	mvn -B -q package -DskipTests
+
+image: tools cli
+	$(PODVM) mkosi --variant production $(PODVM_MKOSI_FLAGS)
+
+image-debug: tools cli
+	$(PODVM) mkosi --variant debug $(if $(SSH_PUBLIC_KEY),--authorized-keys $(SSH_PUBLIC_KEY)) $(PODVM_MKOSI_FLAGS)
+
+doctor: cli
+	$(PODVM) doctor
+
+test: tools
+	mvn -B verify
+
+clean:
+	rm -rf build
+	mvn -B -q clean
