@@ -116,9 +116,9 @@ def record(Map job, Map plan, Map results) {
         echo("Not archived or fingerprinted, because they are outside the workspace ${workspace}: ${outside.join(', ')}. " +
                 'Set image.outputDir to a directory inside the workspace to keep them with the build.')
     }
-    String artifacts = artifacts(job.archive, image, workspace)
-    if (artifacts) {
-        archiveArtifacts(artifacts: artifacts, allowEmptyArchive: true)
+    String archived = artifacts(job.archive, image, workspace)
+    if (archived) {
+        archiveArtifacts(artifacts: archived, allowEmptyArchive: true)
     }
     String imageFile = relativeTo(workspace, image?.image)
     if (imageFile) {
@@ -164,7 +164,7 @@ String problemWithSettings(Map config) {
 /** Settings that the build parameters own must not also be in the map: say which parameter to use. */
 @NonCPS
 String problemWithParameterKeys(Map config) {
-    List providers = config.providers instanceof Map ? [config.providers] : (config.providers ?: [])
+    List providers = providerList(config)
     Map places = ['image': config.image ?: [:]]
     for (int i = 0; i < providers.size(); i++) {
         places["providers[${i}]".toString()] = providers[i] instanceof Map ? providers[i] : [:]
@@ -183,10 +183,16 @@ String problemWithParameterKeys(Map config) {
     return null
 }
 
+/** providers: as a list, also when the map gives one provider as a map. */
+@NonCPS
+List providerList(Map config) {
+    return config.providers instanceof Map ? [config.providers] : (config.providers ?: [])
+}
+
 /** The map with its defaults filled in. */
 @NonCPS
 Map settings(Map config) {
-    List providers = config.providers instanceof Map ? [config.providers] : (config.providers ?: [])
+    List providers = providerList(config)
     Map archive = new LinkedHashMap(ARCHIVE_DEFAULTS)
     archive.putAll(config.archive ?: [:])
     String variant = config.variant ?: 'production'
