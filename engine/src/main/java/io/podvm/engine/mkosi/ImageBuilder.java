@@ -82,7 +82,7 @@ public final class ImageBuilder {
         Path qemuImg = request.qcow2() ? Executables.find("qemu-img").orElseThrow(() -> new InvalidRequestException(
                 "qcow2: qemu-img was not found on PATH; install it (apt-get install qemu-utils) or drop qcow2."))
                 : null;
-        Path cache = request.packageCache() != null ? resolve(request.packageCache()) : defaultPackageCache();
+        Path cache = packageCache(request.packageCache() != null ? resolve(request.packageCache()) : defaultPackageCache());
         MkosiTool mkosi = MkosiTool.detect(request.mkosi(), log);
         return new Plan(mkosi, qemuImg, tree, binaries, outputDir, cache);
     }
@@ -91,26 +91,19 @@ public final class ImageBuilder {
         Path tree = stage.resolve("tree");
         new TreeStager(log).stage(request, plan.binaries(), tree);
         new PresetTranslator(log).translate(tree, plan.mkosi().version());
-        Files.createDirectories(plan.packageCache());
         MkosiSummary summary = summary(request, plan, tree);
         runMkosi(request, plan, tree, "build");
-        List<Path> outputs = new ArrayList<>();
         Path image = summary.image().toRealPath();
-        outputs.add(image);
         Path manifest = Files.exists(summary.manifest()) ? summary.manifest().toRealPath() : null;
-        if (manifest != null) {
-            outputs.add(manifest);
-        }
-        if (plan.qemuImg() != null) {
-            outputs.add(convertToQcow2(plan.qemuImg(), image));
-        }
+        Path qcow2 = plan.qemuImg() == null ? null : convertToQcow2(plan.qemuImg(), image);
         String sha256 = Sha256.of(image);
         long size = Files.size(image);
-        List<Path> placed = OutputDirectory.moveInto(outputs, plan.outputDir());
-        Path finalManifest = manifest == null ? null : placed.get(1);
-        return new ImageResult(placed.get(0).toString(),
-                plan.qemuImg() == null ? null : placed.get(placed.size() - 1).toString(), sha256, size,
-                finalManifest == null ? null : finalManifest.toString(), packageCount(finalManifest),
+        int packages = packageCount(manifest);
+        // Every step has succeeded: only now do the outputs appear under their final names.
+        Path out = plan.outputDir();
+        return new ImageResult(OutputDirectory.moveInto(image, out).toString(),
+                qcow2 == null ? null : OutputDirectory.moveInto(qcow2, out).toString(), sha256, size,
+                manifest == null ? null : OutputDirectory.moveInto(manifest, out).toString(), packages,
                 plan.mkosi().version().toString(), request.variant().id(), request.distribution(),
                 Math.round((System.nanoTime() - start) / 1e7) / 100.0);
     }
@@ -198,6 +191,15 @@ public final class ImageBuilder {
 
     private Path resolve(Path path) {
         return base.resolve(path).normalize();
+    }
+
+    private static Path packageCache(Path dir) {
+        try {
+            return Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new InvalidRequestException("packageCache: '" + dir + "' cannot be created (" + e.getMessage()
+                    + "); give a directory this user can write.");
+        }
     }
 
     private static Path defaultPackageCache() {

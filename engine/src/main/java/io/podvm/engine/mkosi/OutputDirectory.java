@@ -6,8 +6,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
-import java.util.List;
 
 /** The directory that receives finished outputs, and only finished ones. */
 final class OutputDirectory {
@@ -31,16 +29,12 @@ final class OutputDirectory {
     }
 
     /**
-     * Renames each file into the directory under its own name. The files come from the staging directory
-     * inside it, so each rename is atomic: a reader sees the old image or the new one, never half of one.
+     * Renames a finished file into the directory under its own name. It comes from the staging directory
+     * inside that directory, so the rename is atomic: a reader sees the old image or the new one, never half
+     * of one.
      */
-    static List<Path> moveInto(List<Path> files, Path dir) throws IOException {
-        List<Path> placed = new ArrayList<>();
-        for (Path file : files) {
-            Path target = dir.resolve(file.getFileName().toString());
-            Files.move(file, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            placed.add(target);
-        }
-        return placed;
+    static Path moveInto(Path file, Path dir) throws IOException {
+        Path target = dir.resolve(file.getFileName().toString());
+        return Files.move(file, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 }
