@@ -24,7 +24,7 @@ install_distribution_registry() {
   local go_bin gobin
   go_bin="$(command -v go || echo /usr/local/go/bin/go)"
   gobin="$(mktemp -d)"
-  GOBIN="$gobin" GOFLAGS=-mod=mod "$go_bin" install \
+  HOME="${HOME:-/root}" GOBIN="$gobin" GOFLAGS=-mod=mod "$go_bin" install \
     "github.com/distribution/distribution/v3/cmd/registry@$PODVM_REGISTRY_VERSION"
   install -m 0755 "$gobin/registry" "$target"
   rm -rf "$gobin"

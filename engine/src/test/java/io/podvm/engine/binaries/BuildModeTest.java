@@ -105,6 +105,36 @@ class BuildModeTest {
     }
 
     @Test
+    void anAbortedBuildStopsTheBuilderAndKeepsThePreviousTree() throws Exception {
+        context("package agent_policy\n");
+        BinariesResult good = make(request("podman", "resources/binaries-tree").build());
+        Files.writeString(dir.resolve("context/Dockerfile.podvm_binaries"),
+                DOCKERFILE.replace("FROM scratch\n", "RUN busybox sleep 120\nFROM scratch\n"));
+        CapturedLog log = new CapturedLog();
+        java.util.concurrent.atomic.AtomicReference<Throwable> thrown = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread build = new Thread(() -> {
+            try {
+                new BinariesTreeMaker(log.log(), dir).make(request("podman", "resources/binaries-tree").build(), null);
+            } catch (RuntimeException e) {
+                thrown.set(e);
+            }
+        });
+        build.start();
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+        while (!log.text().contains("busybox sleep 120") && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        build.interrupt();
+        build.join(30_000);
+        assertThat(build.isAlive()).isFalse();
+        assertThat(thrown.get()).isInstanceOf(io.podvm.engine.AbortedException.class);
+        assertThat(TreeDigest.of(dir.resolve("resources/binaries-tree")).digest()).isEqualTo(good.digest());
+        assertNoWorkDirectoriesLeft(dir.resolve("resources"));
+        assertThat(ProcessHandle.allProcesses().map(p -> p.info().commandLine().orElse("")))
+                .noneMatch(c -> c.contains("busybox sleep 120"));
+    }
+
+    @Test
     void overlaysAreCopiedOnTopInOrder() throws IOException {
         context("package agent_policy\n");
         Path first = Files.createDirectories(dir.resolve("overlay1/etc/kata-opa"));
