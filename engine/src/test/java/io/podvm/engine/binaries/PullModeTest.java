@@ -85,6 +85,9 @@ class PullModeTest {
     static void stopRegistry() {
         if (registry != null) {
             registry.close();
+            // The podman puller keeps what it pulled; the registry's random port makes each run's copy unique.
+            TestCommands.run(RequiredTools.require("podman").toString(), "rmi", "--ignore",
+                    registry.address() + "/podvm/layered:1");
         }
     }
 
