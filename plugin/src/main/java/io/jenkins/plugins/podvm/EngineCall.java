@@ -1,0 +1,93 @@
+package io.jenkins.plugins.podvm;
+
+import edu.umd.cs.findbugs.annotations.CheckForNull;
+import edu.umd.cs.findbugs.annotations.NonNull;
+import hudson.AbortException;
+import hudson.FilePath;
+import hudson.model.TaskListener;
+import hudson.remoting.VirtualChannel;
+import hudson.slaves.WorkspaceList;
+import io.podvm.engine.PodvmException;
+import io.podvm.engine.log.BuildLog;
+import io.podvm.engine.log.SecretMasker;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import jenkins.MasterToSlaveFileCallable;
+
+/**
+ * One engine call, run on the agent in the workspace: the engine's log goes to the build log through the
+ * engine's masking, and the result comes back as plain values. Subclasses hold the (serializable) engine
+ * request and do nothing but hand it to the engine.
+ *
+ * <p>Abort: Jenkins interrupts the step's thread; remoting then cancels this call on the agent, which
+ * interrupts the thread running {@link #call}, and the engine ends the tool's process tree and throws.
+ * Every file the engine wrote for credentials is deleted by the engine in a {@code finally} on the agent.
+ */
+abstract class EngineCall extends MasterToSlaveFileCallable<LinkedHashMap<String, Object>> {
+    private static final long serialVersionUID = 1L;
+
+    private final TaskListener listener;
+    /** Values to mask in the log and in error messages; they travel to the agent with the call. */
+    private final ArrayList<String> secrets;
+    /** {@code WorkspaceList.tempDir(workspace)} on the agent, for the engine's credential directory. */
+    private final String secretsParent;
+
+    EngineCall(TaskListener listener, List<String> secrets, @CheckForNull String secretsParent) {
+        this.listener = listener;
+        this.secrets = new ArrayList<>(secrets);
+        this.secretsParent = secretsParent;
+    }
+
+    /** Runs the engine; {@code workspace} resolves the request's relative paths. */
+    protected abstract Map<String, Object> call(BuildLog log, Path workspace, @CheckForNull Path secretsParent);
+
+    @Override
+    public LinkedHashMap<String, Object> invoke(File workspace, VirtualChannel channel)
+            throws IOException, InterruptedException {
+        SecretMasker masker = new SecretMasker();
+        secrets.forEach(masker::add);
+        checkPlatform();
+        BuildLog log = new BuildLog(listener.getLogger(), masker);
+        try {
+            Map<String, Object> result = call(log, workspace.toPath(),
+                    secretsParent == null ? null : Path.of(secretsParent));
+            return PlainValues.copyMap(result);
+        } catch (PodvmException e) {
+            // The engine's messages are whole sentences for the user: no stack trace, and masked, since a
+            // message may quote a value that came from a credential.
+            throw new AbortException(masker.mask(e.getMessage()));
+        }
+    }
+
+    /**
+     * The engine runs Linux tools (mkosi, systemd-repart, uplosi, podman): say so plainly on another agent
+     * instead of failing later on a missing tool.
+     */
+    private static void checkPlatform() throws AbortException {
+        String os = System.getProperty("os.name", "");
+        if (!os.toLowerCase(Locale.ROOT).startsWith("linux")) {
+            throw new AbortException("podvm steps run on Linux agents only (mkosi, systemd-repart, uplosi and the"
+                    + " container builders are Linux tools), and this agent runs " + os + ". Run the step in a"
+                    + " node block whose label selects a Linux agent; 'podvm doctor' on that agent lists the"
+                    + " tools it still needs.");
+        }
+    }
+
+    /** Runs the call on the workspace's machine and returns its result. */
+    static LinkedHashMap<String, Object> run(@NonNull FilePath workspace, @NonNull EngineCall call)
+            throws IOException, InterruptedException {
+        return workspace.act(call);
+    }
+
+    /** Where the engine makes its credential directory: beside the workspace, never inside it. */
+    static @CheckForNull String secretsParent(@NonNull FilePath workspace) {
+        FilePath tmp = WorkspaceList.tempDir(workspace);
+        return tmp == null ? null : tmp.getRemote();
+    }
+}

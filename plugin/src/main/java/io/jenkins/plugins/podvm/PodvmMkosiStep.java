@@ -1,0 +1,318 @@
+package io.jenkins.plugins.podvm;
+
+import com.cloudbees.jenkins.plugins.sshcredentials.SSHUserPrivateKey;
+import com.cloudbees.plugins.credentials.common.StandardCredentials;
+import edu.umd.cs.findbugs.annotations.CheckForNull;
+import edu.umd.cs.findbugs.annotations.NonNull;
+import hudson.AbortException;
+import hudson.Extension;
+import hudson.FilePath;
+import hudson.Util;
+import hudson.model.Item;
+import hudson.model.Run;
+import hudson.model.TaskListener;
+import hudson.util.FormValidation;
+import hudson.util.ListBoxModel;
+import hudson.util.Secret;
+import io.podvm.engine.PodvmException;
+import io.podvm.engine.log.BuildLog;
+import io.podvm.engine.log.SecretMasker;
+import io.podvm.engine.mkosi.ImageBuilder;
+import io.podvm.engine.mkosi.ImageRequest;
+import io.podvm.engine.mkosi.SshKeys;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.jenkinsci.Symbol;
+import org.jenkinsci.plugins.plaincredentials.FileCredentials;
+import org.jenkinsci.plugins.plaincredentials.StringCredentials;
+import org.jenkinsci.plugins.workflow.steps.Step;
+import org.jenkinsci.plugins.workflow.steps.StepContext;
+import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
+import org.jenkinsci.plugins.workflow.steps.StepExecution;
+import org.kohsuke.stapler.AncestorInPath;
+import org.kohsuke.stapler.DataBoundConstructor;
+import org.kohsuke.stapler.DataBoundSetter;
+import org.kohsuke.stapler.QueryParameter;
+import org.kohsuke.stapler.interceptor.RequirePOST;
+
+/**
+ * {@code podvmMkosi}: builds a pod VM image with mkosi on the agent, from the user's mkosi tree or the
+ * bundled podvm definition; {@code podvm mkosi} with the same options. Returns the CLI's JSON as a map
+ * (image, qcow2, sha256, sizeBytes, manifest, packageCount, mkosiVersion, variant, distribution, seconds).
+ */
+public final class PodvmMkosiStep extends Step {
+    static final String FUNCTION = "podvmMkosi";
+    /** An SSH private key (its public key is derived), or authorized_keys lines in a secret text or file. */
+    static final List<CredentialKind> SSH_KEY_KINDS = List.of(
+            CredentialKind.SSH_PRIVATE_KEY, CredentialKind.SECRET_TEXT, CredentialKind.SECRET_FILE);
+
+    private String dir;
+    private String variant;
+    private String distribution;
+    private String release;
+    private String authorizedKeys;
+    private String sshKeyCredentialsId;
+    private String binariesTree;
+    private List<String> extraPackages;
+    private boolean qcow2;
+    private String outputDir;
+    private String mkosi;
+    private String packageCache;
+
+    /** Every parameter has a default: {@code podvmMkosi()} builds the bundled production image. */
+    @DataBoundConstructor
+    public PodvmMkosiStep() {
+    }
+
+    public String getDir() {
+        return dir;
+    }
+
+    @DataBoundSetter
+    public void setDir(String dir) {
+        this.dir = Util.fixEmptyAndTrim(dir);
+    }
+
+    public String getVariant() {
+        return variant;
+    }
+
+    @DataBoundSetter
+    public void setVariant(String variant) {
+        this.variant = Util.fixEmptyAndTrim(variant);
+    }
+
+    public String getDistribution() {
+        return distribution;
+    }
+
+    @DataBoundSetter
+    public void setDistribution(String distribution) {
+        this.distribution = Util.fixEmptyAndTrim(distribution);
+    }
+
+    public String getRelease() {
+        return release;
+    }
+
+    @DataBoundSetter
+    public void setRelease(String release) {
+        this.release = Util.fixEmptyAndTrim(release);
+    }
+
+    public String getAuthorizedKeys() {
+        return authorizedKeys;
+    }
+
+    /** authorized_keys lines given in the Jenkinsfile (public keys: not secret). */
+    @DataBoundSetter
+    public void setAuthorizedKeys(String authorizedKeys) {
+        this.authorizedKeys = Util.fixEmptyAndTrim(authorizedKeys);
+    }
+
+    public String getSshKeyCredentialsId() {
+        return sshKeyCredentialsId;
+    }
+
+    @DataBoundSetter
+    public void setSshKeyCredentialsId(String sshKeyCredentialsId) {
+        this.sshKeyCredentialsId = Util.fixEmptyAndTrim(sshKeyCredentialsId);
+    }
+
+    public String getBinariesTree() {
+        return binariesTree;
+    }
+
+    @DataBoundSetter
+    public void setBinariesTree(String binariesTree) {
+        this.binariesTree = Util.fixEmptyAndTrim(binariesTree);
+    }
+
+    public List<String> getExtraPackages() {
+        return extraPackages;
+    }
+
+    @DataBoundSetter
+    public void setExtraPackages(List<String> extraPackages) {
+        this.extraPackages = extraPackages == null || extraPackages.isEmpty() ? null : PlainValues.strings(extraPackages);
+    }
+
+    public boolean isQcow2() {
+        return qcow2;
+    }
+
+    @DataBoundSetter
+    public void setQcow2(boolean qcow2) {
+        this.qcow2 = qcow2;
+    }
+
+    public String getOutputDir() {
+        return outputDir;
+    }
+
+    @DataBoundSetter
+    public void setOutputDir(String outputDir) {
+        this.outputDir = Util.fixEmptyAndTrim(outputDir);
+    }
+
+    public String getMkosi() {
+        return mkosi;
+    }
+
+    @DataBoundSetter
+    public void setMkosi(String mkosi) {
+        this.mkosi = Util.fixEmptyAndTrim(mkosi);
+    }
+
+    public String getPackageCache() {
+        return packageCache;
+    }
+
+    @DataBoundSetter
+    public void setPackageCache(String packageCache) {
+        this.packageCache = Util.fixEmptyAndTrim(packageCache);
+    }
+
+    @Override
+    public StepExecution start(StepContext context) throws Exception {
+        return new Execution(this, context);
+    }
+
+    /** The request without credentials: the engine validates it (and the form checks reuse that). */
+    ImageRequest.Builder request() {
+        return ImageRequest.builder().dir(dir).variant(variant).distribution(distribution).release(release)
+                .authorizedKeys(authorizedKeys, "authorizedKeys").binariesTree(binariesTree)
+                .extraPackages(extraPackages).qcow2(qcow2).outputDir(outputDir).mkosi(mkosi)
+                .packageCache(packageCache);
+    }
+
+    static final class Execution extends PodvmStepExecution {
+        private static final long serialVersionUID = 1L;
+
+        private final transient PodvmMkosiStep step;
+
+        Execution(PodvmMkosiStep step, StepContext context) {
+            super(context, FUNCTION);
+            this.step = step;
+        }
+
+        @Override
+        protected LinkedHashMap<String, Object> call(@NonNull Run<?, ?> run, @NonNull TaskListener listener,
+                @NonNull FilePath workspace) throws Exception {
+            // The SSH key is read here, on the controller, and only its public key goes into the request:
+            // the private key never reaches the agent.
+            SecretMasker masker = new SecretMasker();
+            ImageRequest request;
+            try {
+                ImageRequest.Builder builder = step.request();
+                if (step.sshKeyCredentialsId != null) {
+                    addKey(builder, run, step.sshKeyCredentialsId, masker);
+                }
+                request = builder.build();
+            } catch (PodvmException e) {
+                throw new AbortException(masker.mask(e.getMessage()));
+            }
+            return EngineCall.run(workspace, new Call(listener, request));
+        }
+
+        private static void addKey(ImageRequest.Builder builder, Run<?, ?> run, String id, SecretMasker masker)
+                throws IOException {
+            String use = FUNCTION + " sshKeyCredentialsId";
+            StandardCredentials credential = CredentialsLookup.find(run, id, use, SSH_KEY_KINDS);
+            if (credential instanceof SSHUserPrivateKey key) {
+                String passphrase = Secret.toString(key.getPassphrase());
+                masker.add(passphrase);
+                if (key.getPrivateKeys().isEmpty()) {
+                    throw new AbortException(use + ": the credential '" + id + "' holds no private key.");
+                }
+                for (String privateKey : key.getPrivateKeys()) {
+                    masker.add(privateKey);
+                    builder.sshPrivateKey(privateKey, passphrase, "sshKeyCredentialsId");
+                }
+            } else if (credential instanceof StringCredentials text) {
+                String keys = text.getSecret().getPlainText();
+                masker.add(keys);
+                builder.authorizedKeys(keys, "sshKeyCredentialsId");
+            } else {
+                String keys = CredentialsLookup.text((FileCredentials) credential);
+                masker.add(keys);
+                builder.authorizedKeys(keys, "sshKeyCredentialsId");
+            }
+        }
+    }
+
+    /** Runs on the agent. The request holds no secret: public keys only. */
+    private static final class Call extends EngineCall {
+        private static final long serialVersionUID = 1L;
+
+        private final ImageRequest request;
+
+        Call(TaskListener listener, ImageRequest request) {
+            super(listener, List.of(), null);
+            this.request = request;
+        }
+
+        @Override
+        protected Map<String, Object> call(BuildLog log, Path workspace, @CheckForNull Path secretsParent) {
+            return new ImageBuilder(log, workspace).build(request).toMap();
+        }
+    }
+
+    @Extension
+    @Symbol(FUNCTION)
+    public static final class DescriptorImpl extends StepDescriptor {
+        @Override
+        public String getFunctionName() {
+            return FUNCTION;
+        }
+
+        @NonNull
+        @Override
+        public String getDisplayName() {
+            return "Build a pod VM image with mkosi";
+        }
+
+        @Override
+        public Set<? extends Class<?>> getRequiredContext() {
+            return Set.of(Run.class, TaskListener.class, FilePath.class);
+        }
+
+        @RequirePOST
+        public ListBoxModel doFillSshKeyCredentialsIdItems(@AncestorInPath Item item,
+                @QueryParameter String sshKeyCredentialsId) {
+            return CredentialsLookup.listBox(item, sshKeyCredentialsId, SSH_KEY_KINDS);
+        }
+
+        public FormValidation doCheckVariant(@QueryParameter String value) {
+            return FormChecks.field("variant", () -> ImageRequest.builder().variant(value).build());
+        }
+
+        public FormValidation doCheckDistribution(@QueryParameter String value, @QueryParameter String dir) {
+            return FormChecks.field("distribution",
+                    () -> ImageRequest.builder().dir(dir).distribution(value).build());
+        }
+
+        public FormValidation doCheckRelease(@QueryParameter String value, @QueryParameter String dir,
+                @QueryParameter String distribution) {
+            return FormChecks.field("release",
+                    () -> ImageRequest.builder().dir(dir).distribution(distribution).release(value).build());
+        }
+
+        public FormValidation doCheckAuthorizedKeys(@QueryParameter String value, @QueryParameter String variant) {
+            if (Util.fixEmptyAndTrim(value) == null) {
+                return FormValidation.ok();
+            }
+            FormValidation keys = FormChecks.field("authorizedKeys",
+                    () -> SshKeys.checkAuthorizedKeys(value, "authorizedKeys"));
+            if (keys.kind != FormValidation.Kind.OK) {
+                return keys;
+            }
+            return FormChecks.field("variant",
+                    () -> ImageRequest.builder().variant(variant).authorizedKeys(value, "authorizedKeys").build());
+        }
+    }
+}
