@@ -1,0 +1,100 @@
+package io.jenkins.plugins.podvm;
+
+import hudson.EnvVars;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+
+/**
+ * Small stand-ins for mkosi and podman, put in front of the agent's PATH. Each records what it was given
+ * in {@code record/}: its arguments, the names of the credential variables it saw, and for a credential
+ * file its path, its mode and its directory's mode, so that tests can check how secrets were handed over
+ * and that the files are gone afterwards.
+ */
+final class FakeTools {
+    final Path bin;
+    final Path record;
+
+    private FakeTools(Path bin, Path record) {
+        this.bin = bin;
+        this.record = record;
+    }
+
+    static FakeTools in(Path dir) throws IOException {
+        FakeTools tools = new FakeTools(Files.createDirectories(dir.resolve("bin")),
+                Files.createDirectories(dir.resolve("record")));
+        tools.write("mkosi", MKOSI);
+        tools.write("podman", PODMAN);
+        return tools;
+    }
+
+    /** The agent process's environment: the fakes first on PATH, and where they record. */
+    EnvVars agentEnvironment() {
+        EnvVars env = new EnvVars();
+        env.put("PATH", bin + ":" + System.getenv("PATH"));
+        env.put("PODVM_TEST_RECORD", record.toString());
+        return env;
+    }
+
+    String recorded(String name) throws IOException {
+        return Files.readString(record.resolve(name), StandardCharsets.UTF_8);
+    }
+
+    boolean hasRecorded(String name) {
+        return Files.exists(record.resolve(name));
+    }
+
+    private void write(String name, String script) throws IOException {
+        Path file = bin.resolve(name);
+        Files.writeString(file, script, StandardCharsets.UTF_8);
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+
+    /** mkosi 15 (the seed's presets layout, no JSON summary): "builds" build/system.raw in the staged tree. */
+    private static final String MKOSI = """
+            #!/bin/bash
+            set -eu
+            rec="$PODVM_TEST_RECORD"
+            if [ "$*" = "--version" ]; then echo "mkosi 15"; exit 0; fi
+            printf '%s\\n' "$@" > "$rec/mkosi.argv"
+            case " $* " in *" --force build "*) ;; *) echo "fake mkosi: unexpected call: $*" >&2; exit 2 ;; esac
+            pwd > "$rec/mkosi.cwd"
+            if [ -f resources/authorized_keys ]; then
+              cp resources/authorized_keys "$rec/authorized_keys"
+              stat -c %a resources/authorized_keys > "$rec/authorized_keys.mode"
+            fi
+            [ -f resources/buildDebugImage ] && touch "$rec/debug-variant"
+            mkdir -p build
+            head -c 65536 /dev/zero > build/system.raw
+            echo '{"config":{"name":"system"},"packages":[{"name":"kata-agent"},{"name":"systemd"}]}' > build/system.manifest
+            echo "fake mkosi: wrote build/system.raw"
+            """;
+
+    /** podman for pull mode: pull (reads the auth file), create, export (a one-file tree), rm. */
+    private static final String PODMAN = """
+            #!/bin/bash
+            set -eu
+            rec="$PODVM_TEST_RECORD"
+            echo "$*" >> "$rec/podman.calls"
+            case "${1:-}" in
+              pull)
+                env | cut -d= -f1 | sort > "$rec/podman.env-names"
+                if [ -n "${REGISTRY_AUTH_FILE:-}" ]; then
+                  echo "$REGISTRY_AUTH_FILE" > "$rec/authfile.path"
+                  stat -c %a "$REGISTRY_AUTH_FILE" > "$rec/authfile.mode"
+                  stat -c %a "$(dirname "$REGISTRY_AUTH_FILE")" > "$rec/authfile.dir-mode"
+                  cp "$REGISTRY_AUTH_FILE" "$rec/authfile.json"
+                fi
+                echo "Writing manifest to image destination" ;;
+              create) echo "0123456789ab" ;;
+              export)
+                out="$3"; tmp="$(mktemp -d)"
+                mkdir -p "$tmp/usr/local/bin"; echo agent > "$tmp/usr/local/bin/kata-agent"
+                tar -cf "$out" -C "$tmp" . ; rm -rf "$tmp" ;;
+              rm) ;;
+              *) echo "fake podman: unexpected call: $*" >&2; exit 2 ;;
+            esac
+            """;
+}

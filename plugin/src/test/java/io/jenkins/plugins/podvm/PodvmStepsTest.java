@@ -1,0 +1,244 @@
+package io.jenkins.plugins.podvm;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.startsWith;
+
+import com.cloudbees.jenkins.plugins.sshcredentials.impl.BasicSSHUserPrivateKey;
+import com.cloudbees.plugins.credentials.Credentials;
+import com.cloudbees.plugins.credentials.CredentialsProvider;
+import com.cloudbees.plugins.credentials.CredentialsScope;
+import com.cloudbees.plugins.credentials.SecretBytes;
+import com.cloudbees.plugins.credentials.domains.Domain;
+import com.cloudbees.plugins.credentials.impl.UsernamePasswordCredentialsImpl;
+import hudson.model.Label;
+import hudson.model.Result;
+import hudson.util.Secret;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.util.Base64;
+import java.util.List;
+import java.util.stream.Stream;
+import org.jenkinsci.plugins.plaincredentials.impl.FileCredentialsImpl;
+import org.jenkinsci.plugins.plaincredentials.impl.StringCredentialsImpl;
+import org.jenkinsci.plugins.workflow.cps.CpsFlowDefinition;
+import org.jenkinsci.plugins.workflow.job.WorkflowJob;
+import org.jenkinsci.plugins.workflow.job.WorkflowRun;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.jvnet.hudson.test.JenkinsRule;
+import org.jvnet.hudson.test.junit.jupiter.WithJenkins;
+
+/**
+ * Each step end to end in a Pipeline on a real (local) agent, with fake mkosi and podman on the agent's
+ * PATH: the returned map, how credentials reach the tools, wrong and missing credentials, and that no
+ * secret is left in the build log, the build directory or on disk.
+ */
+@WithJenkins
+class PodvmStepsTest {
+    private static final String REGISTRY_PASSWORD = "s3cret-Registry-Passw0rd";
+
+    @TempDir
+    Path tmp;
+
+    private JenkinsRule j;
+    private FakeTools tools;
+
+    @BeforeEach
+    void agent(JenkinsRule j) throws Exception {
+        this.j = j;
+        tools = FakeTools.in(tmp);
+        j.createOnlineSlave(Label.get("podvm"), tools.agentEnvironment());
+    }
+
+    @Test
+    void mkosiBuildsTheBundledImageAndReturnsTheCliFields() throws Exception {
+        WorkflowRun run = build("""
+                node('podvm') {
+                  def img = podvmMkosi(qcow2: false)
+                  echo "image=${img.image} variant=${img.variant} distribution=${img.distribution} packages=${img.packageCount}"
+                  echo "sha256=${img.sha256} size=${img.sizeBytes}"
+                }
+                """, Result.SUCCESS);
+        j.assertLogContains("fake mkosi: wrote build/system.raw", run);
+        j.assertLogContains("variant=production distribution=debian packages=2", run);
+        // 64 KiB of zeros
+        j.assertLogContains("sha256=de2f256064a0af797747c2b97505dc0b9f3df0de4f489eac731c23ae9ca9cc31", run);
+        j.assertLogContains("size=65536", run);
+        assertThat(tools.recorded("mkosi.argv"), containsString("--distribution=debian"));
+        assertThat(tools.hasRecorded("debug-variant"), is(false));
+    }
+
+    @Test
+    void mkosiDebugTakesThePublicKeyOfAnSshKeyCredential() throws Exception {
+        KeyPair pair = rsaKeyPair();
+        String privateKey = pem(pair);
+        add(new BasicSSHUserPrivateKey(CredentialsScope.GLOBAL, "debug-key", "root",
+                new BasicSSHUserPrivateKey.DirectEntryPrivateKeySource(privateKey), null, "podvm debug key"));
+        WorkflowRun run = build("""
+                node('podvm') {
+                  def img = podvmMkosi variant: 'debug', sshKeyCredentialsId: 'debug-key'
+                  echo "variant=${img.variant}"
+                }
+                """, Result.SUCCESS);
+        j.assertLogContains("variant=debug", run);
+        assertThat(tools.hasRecorded("debug-variant"), is(true));
+        assertThat(tools.recorded("authorized_keys"), startsWith("ssh-rsa "));
+        assertThat(tools.recorded("authorized_keys.mode").trim(), equalTo("400"));
+        String body = privateKeyBody(privateKey);
+        assertSecretAbsent(run, body);
+    }
+
+    @Test
+    void mkosiTakesAuthorizedKeysFromASecretFile() throws Exception {
+        String line = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl test@podvm";
+        add(new FileCredentialsImpl(CredentialsScope.GLOBAL, "keys-file", "authorized_keys", "authorized_keys",
+                SecretBytes.fromBytes((line + "\n").getBytes(StandardCharsets.UTF_8))));
+        build("""
+                node('podvm') {
+                  podvmMkosi variant: 'debug', sshKeyCredentialsId: 'keys-file'
+                }
+                """, Result.SUCCESS);
+        assertThat(tools.recorded("authorized_keys").trim(), equalTo(line));
+    }
+
+    @Test
+    void aCredentialOfTheWrongKindNamesTheKindsAccepted() throws Exception {
+        add(new UsernamePasswordCredentialsImpl(CredentialsScope.GLOBAL, "user-pass", "", "root", "pw-not-a-key"));
+        WorkflowRun run = build("""
+                node('podvm') {
+                  podvmMkosi variant: 'debug', sshKeyCredentialsId: 'user-pass'
+                }
+                """, Result.FAILURE);
+        j.assertLogContains("podvmMkosi sshKeyCredentialsId: the credential 'user-pass' is of kind", run);
+        j.assertLogContains("'SSH Username with private key', 'Secret text', 'Secret file'", run);
+        assertThat(tools.hasRecorded("mkosi.argv"), is(false));
+    }
+
+    @Test
+    void aMissingCredentialIsNamed() throws Exception {
+        WorkflowRun run = build("""
+                node('podvm') {
+                  podvmBinaries mode: 'pull', image: 'registry.example.com/podvm/binaries:1.0', puller: 'podman',
+                      registryCredentialsId: 'no-such-credential'
+                }
+                """, Result.FAILURE);
+        j.assertLogContains("there is no credential with ID 'no-such-credential' that this build may use", run);
+        assertThat(tools.hasRecorded("podman.calls"), is(false));
+    }
+
+    @Test
+    void anInvalidRequestFailsWithTheEngineMessageBeforeAnyToolRuns() throws Exception {
+        WorkflowRun run = build("""
+                node('podvm') {
+                  podvmMkosi variant: 'debgu'
+                }
+                """, Result.FAILURE);
+        j.assertLogContains("variant: 'debgu' is not valid; allowed: production, debug.", run);
+        assertThat(tools.hasRecorded("mkosi.argv"), is(false));
+    }
+
+    @Test
+    void binariesPullHandsTheRegistryPasswordOverInAPrivateFileAndMasksIt() throws Exception {
+        add(new UsernamePasswordCredentialsImpl(CredentialsScope.GLOBAL, "registry", "", "robot", REGISTRY_PASSWORD));
+        WorkflowRun run = build("""
+                node('podvm') {
+                  def bin = podvmBinaries mode: 'pull', image: 'registry.example.com/podvm/binaries:1.0',
+                      puller: 'podman', registryCredentialsId: 'registry', output: 'tree'
+                  echo "tree=${bin.tree} mode=${bin.mode} tool=${bin.tool} files=${bin.files} symlinks=${bin.symlinks}"
+                }
+                """, Result.SUCCESS);
+        j.assertLogContains("mode=pull tool=podman files=1 symlinks=[]", run);
+        assertThat(tools.recorded("podman.calls"), startsWith("pull registry.example.com/podvm/binaries:1.0"));
+        assertThat(tools.recorded("podman.env-names"), containsString("REGISTRY_AUTH_FILE"));
+        assertThat(tools.recorded("authfile.mode").trim(), equalTo("400"));
+        assertThat(tools.recorded("authfile.dir-mode").trim(), equalTo("700"));
+        String auth = Base64.getEncoder().encodeToString(("robot:" + REGISTRY_PASSWORD).getBytes(StandardCharsets.UTF_8));
+        assertThat(tools.recorded("authfile.json"), containsString(auth));
+        Path authFile = Path.of(tools.recorded("authfile.path").trim());
+        assertThat("the auth file is deleted after the step", Files.exists(authFile), is(false));
+        assertThat("the credential directory is deleted too", Files.exists(authFile.getParent()), is(false));
+        assertThat("credentials are kept out of the workspace", authFile.toString(), containsString("@tmp"));
+        assertSecretAbsent(run, REGISTRY_PASSWORD);
+        assertSecretAbsent(run, auth);
+    }
+
+    @Test
+    void binariesRefusesASecretTextForTheRegistry() throws Exception {
+        add(new StringCredentialsImpl(CredentialsScope.GLOBAL, "token", "", Secret.fromString("tok-123456789")));
+        WorkflowRun run = build("""
+                node('podvm') {
+                  podvmBinaries mode: 'pull', image: 'registry.example.com/podvm/binaries:1.0', registryCredentialsId: 'token'
+                }
+                """, Result.FAILURE);
+        j.assertLogContains("podvmBinaries registryCredentialsId: the credential 'token' is of kind 'Secret text', but"
+                + " podvmBinaries registryCredentialsId takes a 'Username with password' credential.", run);
+    }
+
+    // ---- helpers ----
+
+    private WorkflowRun build(String script, Result expected) throws Exception {
+        WorkflowJob job = j.createProject(WorkflowJob.class);
+        job.setDefinition(new CpsFlowDefinition(script, true));
+        WorkflowRun run = job.scheduleBuild2(0).get();
+        j.assertBuildStatus(expected, run);
+        return run;
+    }
+
+    private void add(Credentials credential) throws IOException {
+        CredentialsProvider.lookupStores(j.jenkins).iterator().next().addCredentials(Domain.global(), credential);
+    }
+
+    /** Not in the build log, and in no file of the build directory (program.dat, build.xml, logs...). */
+    private void assertSecretAbsent(WorkflowRun run, String secret) throws Exception {
+        j.assertLogNotContains(secret, run);
+        List<Path> files;
+        try (Stream<Path> walk = Files.walk(run.getRootDir().toPath())) {
+            files = walk.filter(Files::isRegularFile).toList();
+        }
+        byte[] needle = secret.getBytes(StandardCharsets.UTF_8);
+        for (Path file : files) {
+            assertThat("secret found in " + file, indexOf(Files.readAllBytes(file), needle), is(-1));
+        }
+        assertThat(JenkinsRule.getLog(run), not(containsString(secret)));
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            for (int k = 0; k < needle.length; k++) {
+                if (haystack[i + k] != needle[k]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+
+    private static KeyPair rsaKeyPair() throws Exception {
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+        generator.initialize(2048);
+        return generator.generateKeyPair();
+    }
+
+    /** PKCS#8 PEM, one of the formats the engine (and Jenkins) read. */
+    private static String pem(KeyPair pair) {
+        String body = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                .encodeToString(pair.getPrivate().getEncoded());
+        return "-----BEGIN PRIVATE KEY-----\n" + body + "\n-----END PRIVATE KEY-----\n";
+    }
+
+    /** A long line of the key's base64 body: what would show if the key leaked. */
+    private static String privateKeyBody(String pem) {
+        return pem.split("\n")[2];
+    }
+}
