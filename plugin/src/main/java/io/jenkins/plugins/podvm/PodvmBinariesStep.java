@@ -3,6 +3,7 @@ package io.jenkins.plugins.podvm;
 import com.cloudbees.plugins.credentials.common.StandardUsernamePasswordCredentials;
 import edu.umd.cs.findbugs.annotations.CheckForNull;
 import edu.umd.cs.findbugs.annotations.NonNull;
+import edu.umd.cs.findbugs.annotations.SuppressFBWarnings;
 import hudson.AbortException;
 import hudson.Extension;
 import hudson.FilePath;
@@ -180,6 +181,8 @@ public final class PodvmBinariesStep extends Step {
     static final class Execution extends PodvmStepExecution {
         private static final long serialVersionUID = 1L;
 
+        // Like BindingStep: the step is needed only to start; after a restart onResume fails the step.
+        @SuppressFBWarnings(value = "SE_TRANSIENT_FIELD_NOT_RESTORED", justification = "only used when starting")
         private final transient PodvmBinariesStep step;
 
         Execution(PodvmBinariesStep step, StepContext context) {

@@ -4,6 +4,7 @@ import com.cloudbees.jenkins.plugins.sshcredentials.SSHUserPrivateKey;
 import com.cloudbees.plugins.credentials.common.StandardCredentials;
 import edu.umd.cs.findbugs.annotations.CheckForNull;
 import edu.umd.cs.findbugs.annotations.NonNull;
+import edu.umd.cs.findbugs.annotations.SuppressFBWarnings;
 import hudson.AbortException;
 import hudson.Extension;
 import hudson.FilePath;
@@ -193,6 +194,8 @@ public final class PodvmMkosiStep extends Step {
     static final class Execution extends PodvmStepExecution {
         private static final long serialVersionUID = 1L;
 
+        // Like BindingStep: the step is needed only to start; after a restart onResume fails the step.
+        @SuppressFBWarnings(value = "SE_TRANSIENT_FIELD_NOT_RESTORED", justification = "only used when starting")
         private final transient PodvmMkosiStep step;
 
         Execution(PodvmMkosiStep step, StepContext context) {
