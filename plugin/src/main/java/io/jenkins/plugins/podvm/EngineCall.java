@@ -79,6 +79,13 @@ abstract class EngineCall extends MasterToSlaveFileCallable<LinkedHashMap<String
         }
     }
 
+    /** A message with the given secrets masked, for errors raised on the controller before the call. */
+    static String mask(String message, List<String> secrets) {
+        SecretMasker masker = new SecretMasker();
+        secrets.forEach(masker::add);
+        return masker.mask(message);
+    }
+
     /** Runs the call on the workspace's machine and returns its result. */
     static LinkedHashMap<String, Object> run(@NonNull FilePath workspace, @NonNull EngineCall call)
             throws IOException, InterruptedException {
