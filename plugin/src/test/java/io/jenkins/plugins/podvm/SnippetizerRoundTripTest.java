@@ -34,4 +34,15 @@ class SnippetizerRoundTripTest {
         st.assertRoundTrip(pull, "podvmBinaries image: 'quay.io/confidential-containers/podvm-binaries-ubuntu-amd64:v0.13.0',"
                 + " mode: 'pull', overlays: ['extra'], registryCredentialsId: 'registry'");
     }
+
+    @Test
+    void upload(JenkinsRule j) throws Exception {
+        SnippetizerTester st = new SnippetizerTester(j);
+        PodvmUploadStep step = new PodvmUploadStep("aws", "build/system.raw");
+        step.setCredentialsId("aws-podvm");
+        step.setIncrementVersion(true);
+        step.setImageVersionFile("version.txt");
+        st.assertRoundTrip(step, "podvmUpload credentialsId: 'aws-podvm', image: 'build/system.raw',"
+                + " imageVersionFile: 'version.txt', incrementVersion: true, provider: 'aws'");
+    }
 }
