@@ -53,6 +53,8 @@ public final class Doctor {
                 + " daemon and buildx)").orElse("buildah", "docker"));
         checks.add(ToolCheck.of(BINARIES, "skopeo", "apt-get install skopeo (pull mode)").orElse("podman"));
         checks.add(ToolCheck.of(BINARIES, "tar", "apt-get install tar zstd (pull mode)"));
+        checks.add(ToolCheck.of(UPLOAD, "uplosi", "scripts/install-tools.sh (uplosi 0.4.0 built with Go)")
+                .version(Pattern.compile("uplosi version\\s+(\\S+)"), 0, "--version"));
         return checks;
     }
 

@@ -1,0 +1,60 @@
+# Sourced by install-tools.sh (root, set -euo pipefail): the upload capability.
+# - uplosi, pinned, built from the Go module proxy into /usr/local/bin.
+# - moto's AWS emulator, pinned, in its own virtualenv; the upload tests start it on 127.0.0.1.
+
+PODVM_UPLOSI_VERSION=0.4.0
+PODVM_MOTO_VERSION=5.2.5
+PODVM_MOTO_VENV=/opt/podvm-tools/moto
+
+uplosi_installed_version() {
+  [ -x /usr/local/bin/uplosi ] || return 0
+  /usr/local/bin/uplosi --version 2>/dev/null | awk '{print $3}'
+}
+
+need_go() {
+  if command -v go >/dev/null 2>&1 || [ -x /usr/local/go/bin/go ]; then
+    export PATH="$PATH:/usr/local/go/bin"
+    return 0
+  fi
+  # uplosi 0.4.0 needs Go >= 1.22; bookworm-backports has it.
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends -t bookworm-backports golang-go
+}
+
+# `go install github.com/edgelesssys/uplosi@v0.4.0` needs the module's version list, which the proxy
+# refuses for this module; building it as the dependency of a scratch module needs only the pinned
+# version. The -X flag makes `uplosi --version` print the real version (go install leaves 0.0.0-dev).
+install_uplosi() {
+  if [ "$(uplosi_installed_version)" = "$PODVM_UPLOSI_VERSION" ]; then
+    return 0
+  fi
+  need_go
+  local scratch
+  scratch="$(mktemp -d)"
+  (
+    cd "$scratch"
+    go mod init podvm.local/uplosi-build >/dev/null 2>&1
+    printf '//go:build tools\n\npackage tools\n\nimport _ "github.com/edgelesssys/uplosi"\n' >tools.go
+    go get "github.com/edgelesssys/uplosi@v$PODVM_UPLOSI_VERSION"
+    go build -trimpath -ldflags "-X main.version=$PODVM_UPLOSI_VERSION" -o /usr/local/bin/uplosi.new \
+      github.com/edgelesssys/uplosi
+    mv /usr/local/bin/uplosi.new /usr/local/bin/uplosi
+  )
+  rm -rf "$scratch"
+}
+
+install_moto() {
+  if [ -x "$PODVM_MOTO_VENV/bin/python" ] &&
+    [ "$("$PODVM_MOTO_VENV/bin/python" -c 'import moto; print(moto.__version__)' 2>/dev/null)" = "$PODVM_MOTO_VERSION" ]; then
+    return 0
+  fi
+  if ! python3 -m venv --help >/dev/null 2>&1; then
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends python3-venv
+  fi
+  rm -rf "$PODVM_MOTO_VENV"
+  python3 -m venv "$PODVM_MOTO_VENV"
+  "$PODVM_MOTO_VENV/bin/pip" install -q --disable-pip-version-check "moto[server]==$PODVM_MOTO_VERSION"
+}
+
+install_uplosi
+install_moto
+echo "install-tools.d/uplosi.sh: $(/usr/local/bin/uplosi --version), moto $("$PODVM_MOTO_VENV/bin/python" -c 'import moto; print(moto.__version__)')"
