@@ -4,6 +4,7 @@ import io.podvm.engine.InvalidRequestException;
 import io.podvm.engine.PodvmException;
 import io.podvm.engine.log.BuildLog;
 import io.podvm.engine.secret.SecretDirectory;
+import io.podvm.engine.tools.Platform;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -46,6 +47,7 @@ public final class BinariesTreeMaker {
      */
     public BinariesResult make(BinariesRequest request, String registryPassword) {
         long start = System.nanoTime();
+        Platform.requireLinux("binaries");
         Path output = resolve(request.output());
         List<Path> overlays = Overlays.check(request.overlays().stream().map(this::resolve).toList());
         RegistryLogin login = request.mode() == Mode.PULL ? login(request, registryPassword) : null;

@@ -1,6 +1,7 @@
 package io.podvm.engine.cli;
 
 import io.podvm.engine.tools.Doctor;
+import io.podvm.engine.tools.Platform;
 import io.podvm.engine.tools.ToolCheck;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -22,6 +23,11 @@ final class DoctorCommand implements Callable<Integer> {
                 .filter(c -> capabilities.isEmpty() || capabilities.contains(c.capability())).toList();
         List<Doctor.Finding> findings = Doctor.examine(checks);
         System.out.print(Doctor.table(findings));
+        if (!Platform.isLinux()) {
+            System.out.println("This machine runs " + System.getProperty("os.name") + "; building images and"
+                    + " binaries needs Linux.");
+            return PodvmCli.EXIT_FAILED;
+        }
         List<Doctor.Finding> blocking = findings.stream().filter(Doctor.Finding::blocking).toList();
         if (blocking.isEmpty()) {
             System.out.println("All needed tools are present.");

@@ -3,64 +3,45 @@ package io.podvm.engine.mkosi;
 import io.podvm.engine.PodvmException;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.URISyntaxException;
-import java.net.URL;
-import java.nio.file.FileSystem;
-import java.nio.file.FileSystems;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.Map;
-import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
 
 /**
- * The podvm image definition that ships inside the engine jar (copied there from the repository root by
- * the build). It is copied out into a staging directory when the user names no tree.
+ * The podvm image definition that ships inside the engine jar, zipped by the build from the repository
+ * root. A zip read as a stream works with every class loader, a Jenkins agent's remote one included,
+ * where listing a resource directory does not.
  */
 final class BundledDefinition {
-    private static final String ROOT = "/podvm-definition";
+    private static final String ZIP = "/podvm-definition.zip";
 
     private BundledDefinition() {
     }
 
-    /** Synchronized: a jar file system can be open only once per JVM, and agents run builds in parallel. */
-    static synchronized void copyTo(Path target) throws IOException {
-        URL marker = BundledDefinition.class.getResource(ROOT + "/mkosi.conf");
-        if (marker == null) {
+    static void copyTo(Path target) throws IOException {
+        InputStream zip = BundledDefinition.class.getResourceAsStream(ZIP);
+        if (zip == null) {
             throw new PodvmException("The bundled podvm definition is missing from the engine jar; rebuild it"
-                    + " with 'mvn -f engine package'.");
+                    + " with 'mvn -B package -DskipTests'.");
         }
-        URI uri = toUri(marker);
-        if ("jar".equals(uri.getScheme())) {
-            try (FileSystem jar = FileSystems.newFileSystem(uri, Map.of())) {
-                copyTree(jar.getPath(ROOT), target);
+        Files.createDirectories(target);
+        try (ZipInputStream entries = new ZipInputStream(zip)) {
+            ZipEntry entry;
+            while ((entry = entries.getNextEntry()) != null) {
+                Path destination = target.resolve(entry.getName()).normalize();
+                if (!destination.startsWith(target)) {
+                    throw new PodvmException("The bundled podvm definition has an entry outside its tree: "
+                            + entry.getName() + ".");
+                }
+                if (entry.isDirectory()) {
+                    Files.createDirectories(destination);
+                } else {
+                    Files.createDirectories(destination.getParent());
+                    Files.copy(entries, destination);
+                }
             }
-        } else {
-            copyTree(Path.of(uri).getParent(), target);
-        }
-    }
-
-    private static void copyTree(Path source, Path target) throws IOException {
-        List<Path> entries;
-        try (Stream<Path> walk = Files.walk(source)) {
-            entries = walk.sorted().toList();
-        }
-        for (Path entry : entries) {
-            Path destination = target.resolve(source.relativize(entry).toString());
-            if (Files.isDirectory(entry)) {
-                Files.createDirectories(destination);
-            } else {
-                Files.copy(entry, destination);
-            }
-        }
-    }
-
-    private static URI toUri(URL url) {
-        try {
-            return url.toURI();
-        } catch (URISyntaxException e) {
-            throw new PodvmException("Cannot locate the bundled podvm definition at " + url + ".", e);
         }
     }
 }

@@ -11,6 +11,7 @@ import io.podvm.engine.process.ExecResult;
 import io.podvm.engine.process.ExecSpec;
 import io.podvm.engine.process.ProcessRunner;
 import io.podvm.engine.tools.Executables;
+import io.podvm.engine.tools.Platform;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -76,6 +77,7 @@ public final class ImageBuilder {
     }
 
     private Plan check(ImageRequest request) {
+        Platform.requireLinux("mkosi");
         Path tree = request.bundled() ? null : checkTree(resolve(request.dir()));
         Path binaries = binariesTree(request, tree);
         Path outputDir = OutputDirectory.prepare(resolve(request.outputDir()));
