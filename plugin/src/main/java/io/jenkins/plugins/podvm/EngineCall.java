@@ -16,7 +16,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import jenkins.MasterToSlaveFileCallable;
 
@@ -28,6 +27,7 @@ import jenkins.MasterToSlaveFileCallable;
  * <p>Abort: Jenkins interrupts the step's thread; remoting then cancels this call on the agent, which
  * interrupts the thread running {@link #call}, and the engine ends the tool's process tree and throws.
  * Every file the engine wrote for credentials is deleted by the engine in a {@code finally} on the agent.
+ * The engine itself refuses a non-Linux agent for the capabilities that need Linux (mkosi, binaries).
  */
 abstract class EngineCall extends MasterToSlaveFileCallable<LinkedHashMap<String, Object>> {
     private static final long serialVersionUID = 1L;
@@ -52,7 +52,6 @@ abstract class EngineCall extends MasterToSlaveFileCallable<LinkedHashMap<String
             throws IOException, InterruptedException {
         SecretMasker masker = new SecretMasker();
         secrets.forEach(masker::add);
-        checkPlatform();
         BuildLog log = new BuildLog(listener.getLogger(), masker);
         try {
             Map<String, Object> result = call(log, workspace.toPath(),
@@ -62,20 +61,6 @@ abstract class EngineCall extends MasterToSlaveFileCallable<LinkedHashMap<String
             // The engine's messages are whole sentences for the user: no stack trace, and masked, since a
             // message may quote a value that came from a credential.
             throw new AbortException(masker.mask(e.getMessage()));
-        }
-    }
-
-    /**
-     * The engine runs Linux tools (mkosi, systemd-repart, uplosi, podman): say so plainly on another agent
-     * instead of failing later on a missing tool.
-     */
-    private static void checkPlatform() throws AbortException {
-        String os = System.getProperty("os.name", "");
-        if (!os.toLowerCase(Locale.ROOT).startsWith("linux")) {
-            throw new AbortException("podvm steps run on Linux agents only (mkosi, systemd-repart, uplosi and the"
-                    + " container builders are Linux tools), and this agent runs " + os + ". Run the step in a"
-                    + " node block whose label selects a Linux agent; 'podvm doctor' on that agent lists the"
-                    + " tools it still needs.");
         }
     }
 
