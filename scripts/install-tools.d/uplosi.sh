@@ -34,7 +34,7 @@ install_uplosi() {
     cd "$scratch"
     go mod init podvm.local/uplosi-build >/dev/null 2>&1
     printf '//go:build tools\n\npackage tools\n\nimport _ "github.com/edgelesssys/uplosi"\n' >tools.go
-    go get "github.com/edgelesssys/uplosi@v$PODVM_UPLOSI_VERSION"
+    go get "github.com/edgelesssys/uplosi@v$PODVM_UPLOSI_VERSION" 2>&1 | tail -n 2
     go build -trimpath -ldflags "-X main.version=$PODVM_UPLOSI_VERSION" -o /usr/local/bin/uplosi.new \
       github.com/edgelesssys/uplosi
     mv /usr/local/bin/uplosi.new /usr/local/bin/uplosi
