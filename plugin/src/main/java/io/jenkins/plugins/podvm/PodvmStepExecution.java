@@ -46,7 +46,8 @@ abstract class PodvmStepExecution extends SynchronousNonBlockingStepExecution<Ma
         getContext().onFailure(new ResumeNotSupported(functionName));
     }
 
-    private <T> T required(Class<T> type) throws IOException, InterruptedException {
+    private <T> T required(Class<T> type)
+            throws IOException, InterruptedException, MissingContextVariableException {
         T value = getContext().get(type);
         if (value == null) {
             throw new MissingContextVariableException(type);
@@ -60,9 +61,8 @@ abstract class PodvmStepExecution extends SynchronousNonBlockingStepExecution<Ma
 
         private final String message;
 
-        @SuppressWarnings("deprecation") // the constructor that takes a name is newer than our baseline may have
         ResumeNotSupported(String functionName) {
-            super();
+            super(functionName);
             this.message = "Jenkins restarted while " + functionName + " was running, so the step failed: its tool"
                     + " ran on the agent and was stopped when the connection closed, and a half-done build or upload"
                     + " cannot be resumed. Run the build again, or wrap the step in"
