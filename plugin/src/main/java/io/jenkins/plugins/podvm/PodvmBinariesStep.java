@@ -32,7 +32,7 @@ import org.kohsuke.stapler.AncestorInPath;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
 import org.kohsuke.stapler.QueryParameter;
-import org.kohsuke.stapler.interceptor.RequirePOST;
+import org.kohsuke.stapler.verb.POST;
 
 /**
  * {@code podvmBinaries}: makes the guest binaries tree on the agent, built from the binaries Dockerfile or
@@ -253,7 +253,7 @@ public final class PodvmBinariesStep extends Step {
             return Set.of(Run.class, TaskListener.class, FilePath.class);
         }
 
-        @RequirePOST
+        @POST
         public ListBoxModel doFillRegistryCredentialsIdItems(@AncestorInPath Item item,
                 @QueryParameter String registryCredentialsId) {
             return CredentialsLookup.listBox(item, registryCredentialsId, REGISTRY_KINDS);

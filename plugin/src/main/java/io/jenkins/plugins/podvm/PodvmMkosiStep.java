@@ -38,7 +38,7 @@ import org.kohsuke.stapler.AncestorInPath;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
 import org.kohsuke.stapler.QueryParameter;
-import org.kohsuke.stapler.interceptor.RequirePOST;
+import org.kohsuke.stapler.verb.POST;
 
 /**
  * {@code podvmMkosi}: builds a pod VM image with mkosi on the agent, from the user's mkosi tree or the
@@ -284,7 +284,7 @@ public final class PodvmMkosiStep extends Step {
             return Set.of(Run.class, TaskListener.class, FilePath.class);
         }
 
-        @RequirePOST
+        @POST
         public ListBoxModel doFillSshKeyCredentialsIdItems(@AncestorInPath Item item,
                 @QueryParameter String sshKeyCredentialsId) {
             return CredentialsLookup.listBox(item, sshKeyCredentialsId, SSH_KEY_KINDS);
