@@ -37,7 +37,7 @@ import org.kohsuke.stapler.AncestorInPath;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
 import org.kohsuke.stapler.QueryParameter;
-import org.kohsuke.stapler.interceptor.RequirePOST;
+import org.kohsuke.stapler.verb.POST;
 
 /**
  * {@code podvmUpload}: uploads a raw disk image with uplosi on the agent, with a generated or user-supplied
@@ -227,23 +227,24 @@ public final class PodvmUploadStep extends Step {
         }
         String use = FUNCTION + " credentialsId (" + parsed.id() + ")";
         ProviderCredentials.Builder b = ProviderCredentials.builder();
-        switch (parsed) {
+        // A switch expression, so that a new provider cannot compile without its credentials.
+        return switch (parsed) {
             case AWS -> {
                 StandardUsernamePasswordCredentials keys = (StandardUsernamePasswordCredentials)
                         CredentialsLookup.find(run, credentialsId, use, KEY_PAIR_KINDS);
-                b.aws(keys.getUsername(), keys.getPassword().getPlainText(), null);
+                yield b.aws(keys.getUsername(), keys.getPassword().getPlainText(), null).build();
             }
             case AZURE -> {
                 StandardUsernamePasswordCredentials principal = (StandardUsernamePasswordCredentials)
                         CredentialsLookup.find(run, credentialsId, use, KEY_PAIR_KINDS);
-                b.azure(principal.getUsername(), principal.getPassword().getPlainText(), azureTenantId,
-                        azureSubscriptionId);
+                yield b.azure(principal.getUsername(), principal.getPassword().getPlainText(), azureTenantId,
+                        azureSubscriptionId).build();
             }
-            case GCP -> b.gcpServiceAccountJson(text(CredentialsLookup.find(run, credentialsId, use, GCP_KINDS)));
+            case GCP -> b.gcpServiceAccountJson(text(CredentialsLookup.find(run, credentialsId, use, GCP_KINDS)))
+                    .build();
             case OPENSTACK -> b.openstackCloudsYaml(
-                    text(CredentialsLookup.find(run, credentialsId, use, OPENSTACK_KINDS)));
-        }
-        return b.build();
+                    text(CredentialsLookup.find(run, credentialsId, use, OPENSTACK_KINDS))).build();
+        };
     }
 
     private static String text(StandardCredentials credential) throws IOException {
@@ -297,7 +298,6 @@ public final class PodvmUploadStep extends Step {
 
         @Override
         protected Map<String, Object> call(BuildLog log, Path workspace, @CheckForNull Path secretsParent) {
-            // TODO(upload engine): check this call against Uploader once it is committed (see the report).
             return new Uploader(log, workspace).upload(request).toMap();
         }
     }
@@ -321,7 +321,7 @@ public final class PodvmUploadStep extends Step {
             return Set.of(Run.class, TaskListener.class, FilePath.class);
         }
 
-        @RequirePOST
+        @POST
         public ListBoxModel doFillCredentialsIdItems(@AncestorInPath Item item, @QueryParameter String credentialsId,
                 @QueryParameter String provider) {
             return CredentialsLookup.listBox(item, credentialsId, kindsFor(provider));
