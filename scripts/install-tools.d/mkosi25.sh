@@ -1,0 +1,38 @@
+# Sourced by install-tools.sh (root, set -euo pipefail): mkosi 25.3 from Debian trixie beside the 24.3 of
+# bookworm-backports, so that the tests build with both versions podvm supports. mkosi is pure Python and
+# runs on bookworm's Python; only its package is taken from trixie, unpacked under /opt, never installed,
+# and trixie is pinned so low that apt never picks anything else from it.
+
+PODVM_MKOSI25_VERSION=25.3-7
+PODVM_MKOSI25_DIR=/opt/podvm/mkosi-25.3
+
+install_mkosi25() {
+  if [ -x /usr/local/bin/mkosi-25 ] && /usr/local/bin/mkosi-25 --version | grep -q "^mkosi 25.3"; then
+    return 0
+  fi
+  cat >/etc/apt/sources.list.d/podvm-trixie.sources <<'SRC'
+Types: deb
+URIs: http://deb.debian.org/debian
+Suites: trixie
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+SRC
+  printf 'Package: *\nPin: release n=trixie\nPin-Priority: 1\n' >/etc/apt/preferences.d/podvm-trixie
+  apt-get update -qq
+  local download
+  download=$(mktemp -d)
+  chmod 0755 "$download"
+  (cd "$download" && apt-get download -qq -o APT::Sandbox::User=root "mkosi=$PODVM_MKOSI25_VERSION")
+  rm -rf "$PODVM_MKOSI25_DIR"
+  mkdir -p "$PODVM_MKOSI25_DIR"
+  dpkg-deb -x "$download"/mkosi_*.deb "$PODVM_MKOSI25_DIR"
+  rm -rf "$download"
+  cat >/usr/local/bin/mkosi-25 <<WRAPPER
+#!/bin/sh
+PYTHONPATH=$PODVM_MKOSI25_DIR/usr/lib/python3/dist-packages exec /usr/bin/python3 -m mkosi "\$@"
+WRAPPER
+  chmod 0755 /usr/local/bin/mkosi-25
+}
+
+install_mkosi25
+echo "install-tools.d/mkosi25.sh: $(/usr/local/bin/mkosi-25 --version)"
