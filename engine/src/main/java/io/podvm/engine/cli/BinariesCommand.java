@@ -81,7 +81,7 @@ final class BinariesCommand implements Callable<Integer> {
         masker.add(password);
         BuildLog log = new BuildLog(System.err, masker);
         BinariesResult result = new BinariesTreeMaker(log, Path.of("").toAbsolutePath()).make(request, password);
-        CliOutput.print(json, result.toMap(), log);
+        CliOutput.print(json, result.toMap());
         return 0;
     }
 }

@@ -1,16 +1,15 @@
 package io.podvm.engine.cli;
 
 import io.podvm.engine.json.Json;
-import io.podvm.engine.log.BuildLog;
 
 import java.util.Map;
 
-/** The result of a command: one JSON line last on stdout with --json, readable lines on the log otherwise. */
+/** The result of a command on stdout: one JSON line, last, with --json; one "key: value" line per field otherwise. */
 final class CliOutput {
     private CliOutput() {
     }
 
-    static void print(boolean json, Map<String, Object> result, BuildLog log) {
+    static void print(boolean json, Map<String, Object> result) {
         if (json) {
             System.out.println(Json.line(result));
             System.out.flush();

@@ -88,7 +88,7 @@ final class MkosiCommand implements Callable<Integer> {
             System.out.println(String.join(" ", builder.stageOnly(built, Path.of(stageOnly))));
             return 0;
         }
-        CliOutput.print(json, builder.build(built).toMap(), log);
+        CliOutput.print(json, builder.build(built).toMap());
         return 0;
     }
 }

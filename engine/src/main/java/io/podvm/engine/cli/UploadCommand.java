@@ -101,10 +101,12 @@ final class UploadCommand implements Callable<Integer> {
         UploadRequest built = request.build();
         BuildLog log = new BuildLog(System.err, new SecretMasker());
         UploadResult result = new Uploader(log, Path.of("").toAbsolutePath()).upload(built);
-        if (!json) {
+        if (json) {
+            CliOutput.print(true, result.toMap());
+        } else {
+            // Like uplosi itself: one image reference per line, for scripts that read stdout.
             result.refs().forEach(System.out::println);
         }
-        CliOutput.print(json, json ? result.toMap() : Map.of(), log);
         return 0;
     }
 
