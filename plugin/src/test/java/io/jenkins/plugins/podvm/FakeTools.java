@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 
 /**
- * Small stand-ins for mkosi and podman, put in front of the agent's PATH. Each records what it was given
+ * Small stand-ins for mkosi, podman and uplosi, put in front of the agent's PATH. Each records what it was given
  * in {@code record/}: its arguments, the names of the credential variables it saw, and for a credential
  * file its path, its mode and its directory's mode, so that tests can check how secrets were handed over
  * and that the files are gone afterwards.
@@ -27,6 +27,7 @@ final class FakeTools {
                 Files.createDirectories(dir.resolve("record")));
         tools.write("mkosi", MKOSI);
         tools.write("podman", PODMAN);
+        tools.write("uplosi", UPLOSI);
         return tools;
     }
 
@@ -70,6 +71,34 @@ final class FakeTools {
             head -c 65536 /dev/zero > build/system.raw
             echo '{"config":{"name":"system"},"packages":[{"name":"kata-agent"},{"name":"systemd"}]}' > build/system.manifest
             echo "fake mkosi: wrote build/system.raw"
+            """;
+
+    /**
+     * uplosi 0.4.0's command form: {@code --help} lists the upload command, {@code upload IMAGE} reads the
+     * uplosi.conf that podvm wrote in its working directory and prints one image reference on stdout.
+     */
+    private static final String UPLOSI = """
+            #!/bin/bash
+            set -eu
+            rec="$PODVM_TEST_RECORD"
+            case "${1:-}" in
+              --help) printf 'Usage:\\n  uplosi [command]\\n\\nAvailable Commands:\\n  upload       Upload an image\\n'; exit 0 ;;
+              --version) echo "uplosi version 0.4.0"; exit 0 ;;
+              upload) ;;
+              *) echo "fake uplosi: unexpected call: $*" >&2; exit 2 ;;
+            esac
+            printf '%s\\n' "$@" > "$rec/uplosi.argv"
+            env | cut -d= -f1 | sort > "$rec/uplosi.env-names"
+            [ -f "$2" ] || { echo "fake uplosi: no image $2" >&2; exit 1; }
+            [ -f uplosi.conf ] || { echo "fake uplosi: no uplosi.conf in $PWD" >&2; exit 1; }
+            cp uplosi.conf "$rec/uplosi.conf"
+            if [ -n "${GOOGLE_APPLICATION_CREDENTIALS:-}" ]; then
+              echo "$GOOGLE_APPLICATION_CREDENTIALS" > "$rec/gcp-key.path"
+              stat -c %a "$GOOGLE_APPLICATION_CREDENTIALS" > "$rec/gcp-key.mode"
+              stat -c %a "$(dirname "$GOOGLE_APPLICATION_CREDENTIALS")" > "$rec/gcp-key.dir-mode"
+            fi
+            echo "fake uplosi: uploaded $2" >&2
+            echo "arn:aws:ec2:eu-central-1:123456789012:image/ami-0fake"
             """;
 
     /** podman for pull mode: pull (reads the auth file), create, export (a one-file tree), rm. */

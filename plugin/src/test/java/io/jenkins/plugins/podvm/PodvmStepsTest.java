@@ -45,6 +45,8 @@ import org.jvnet.hudson.test.junit.jupiter.WithJenkins;
 @WithJenkins
 class PodvmStepsTest {
     private static final String REGISTRY_PASSWORD = "s3cret-Registry-Passw0rd";
+    private static final String AWS_SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKEY";
+    private static final String GCP_PRIVATE_KEY_LINE = "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7";
 
     @TempDir
     Path tmp;
@@ -181,6 +183,65 @@ class PodvmStepsTest {
                 """, Result.FAILURE);
         j.assertLogContains("podvmBinaries registryCredentialsId: the credential 'token' is of kind 'Secret text', but"
                 + " podvmBinaries registryCredentialsId takes a 'Username with password' credential.", run);
+    }
+
+    @Test
+    void uploadToAwsPassesTheKeysByEnvironmentAndReturnsTheReferences() throws Exception {
+        add(new UsernamePasswordCredentialsImpl(CredentialsScope.GLOBAL, "aws-keys", "", "AKIAPODVMTEST", AWS_SECRET));
+        WorkflowRun run = build("""
+                node('podvm') {
+                  writeFile file: 'system.raw', text: 'image'
+                  def up = podvmUpload image: 'system.raw', provider: 'aws', credentialsId: 'aws-keys', name: 'podvm',
+                      imageVersion: '1.2.3', settings: ['aws.region': 'eu-central-1', 'aws.bucket': 'podvm-uploads']
+                  echo "refs=${up.refs} provider=${up.provider} version=${up.version} next=${up.nextVersion}"
+                }
+                """, Result.SUCCESS);
+        j.assertLogContains("refs=[arn:aws:ec2:eu-central-1:123456789012:image/ami-0fake] provider=aws version=1.2.3"
+                + " next=null", run);
+        assertThat(tools.recorded("uplosi.env-names"), containsString("AWS_SECRET_ACCESS_KEY"));
+        assertThat(tools.recorded("uplosi.env-names"), containsString("AWS_ACCESS_KEY_ID"));
+        assertThat(tools.recorded("uplosi.argv"), not(containsString(AWS_SECRET)));
+        assertThat(tools.recorded("uplosi.conf"), not(containsString(AWS_SECRET)));
+        assertThat(tools.recorded("uplosi.conf"), containsString("eu-central-1"));
+        assertSecretAbsent(run, AWS_SECRET);
+    }
+
+    @Test
+    void uploadToGcpHandsTheServiceAccountKeyOverInAPrivateFileThatIsDeletedAfterwards() throws Exception {
+        String key = "{\"type\": \"service_account\", \"client_email\": \"podvm@podvm-test.iam.gserviceaccount.com\","
+                + " \"private_key\": \"-----BEGIN PRIVATE KEY-----\\n"
+                + GCP_PRIVATE_KEY_LINE + "\\n-----END PRIVATE KEY-----\\n\"}";
+        add(new FileCredentialsImpl(CredentialsScope.GLOBAL, "gcp-key", "", "sa.json",
+                SecretBytes.fromBytes(key.getBytes(StandardCharsets.UTF_8))));
+        WorkflowRun run = build("""
+                node('podvm') {
+                  writeFile file: 'system.raw', text: 'image'
+                  podvmUpload image: 'system.raw', provider: 'gcp', credentialsId: 'gcp-key', name: 'podvm',
+                      imageVersion: '1.2.3',
+                      settings: ['gcp.project': 'podvm-test', 'gcp.location': 'europe-west3', 'gcp.bucket': 'podvm-uploads']
+                }
+                """, Result.SUCCESS);
+        assertThat(tools.recorded("gcp-key.mode").trim(), equalTo("400"));
+        assertThat(tools.recorded("gcp-key.dir-mode").trim(), equalTo("700"));
+        Path keyFile = Path.of(tools.recorded("gcp-key.path").trim());
+        assertThat("the key file is deleted after the step", Files.exists(keyFile), is(false));
+        assertThat("the credential directory is deleted too", Files.exists(keyFile.getParent()), is(false));
+        assertSecretAbsent(run, GCP_PRIVATE_KEY_LINE);
+    }
+
+    @Test
+    void uploadRefusesASecretTextForAws() throws Exception {
+        add(new StringCredentialsImpl(CredentialsScope.GLOBAL, "token", "", Secret.fromString("tok-123456789")));
+        WorkflowRun run = build("""
+                node('podvm') {
+                  writeFile file: 'system.raw', text: 'image'
+                  podvmUpload image: 'system.raw', provider: 'aws', credentialsId: 'token', name: 'podvm',
+                      imageVersion: '1.2.3', settings: ['aws.region': 'eu-central-1', 'aws.bucket': 'podvm-uploads']
+                }
+                """, Result.FAILURE);
+        j.assertLogContains("the credential 'token' is of kind 'Secret text'", run);
+        j.assertLogContains("'Username with password'", run);
+        assertThat(tools.hasRecorded("uplosi.argv"), is(false));
     }
 
     // ---- helpers ----
