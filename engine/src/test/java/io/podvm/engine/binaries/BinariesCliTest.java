@@ -2,6 +2,7 @@ package io.podvm.engine.binaries;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.podvm.engine.json.Json;
+import io.podvm.engine.testing.CliProcess;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,9 +34,9 @@ class BinariesCliTest {
                 "FROM scratch",
                 "COPY --from=builder /out /",
                 ""));
-        CliRun run = CliRun.run(dir, Map.of(), "binaries", "--mode", "build", "--context", "podvm",
+        CliProcess.Result run = podvm("binaries", "--mode", "build", "--context", "podvm",
                 "--dockerfile", "podvm/Dockerfile.podvm_binaries", "--build-arg", "TEE_PLATFORM=tdx", "--json");
-        assertThat(run.exit()).as(run.stderr()).isZero();
+        assertThat(run.exitCode()).as(run.stderr()).isZero();
         JsonNode json = Json.read(run.lastStdoutLine());
         assertThat(json.path("tree").asText()).isEqualTo(dir.resolve("resources/binaries-tree").toString());
         assertThat(json.path("files").asLong()).isEqualTo(1);
@@ -65,9 +66,13 @@ class BinariesCliTest {
         assertThat(dir.resolve("resources")).doesNotExist();
     }
 
+    private CliProcess.Result podvm(String... args) throws Exception {
+        return CliProcess.start(dir, TestRegistry.cliEnvironment(Map.of()), args).await(5);
+    }
+
     private void assertBad(String[] args, String message) throws Exception {
-        CliRun run = CliRun.run(dir, Map.of(), args);
-        assertThat(run.exit()).as(run.stderr()).isEqualTo(2);
+        CliProcess.Result run = podvm(args);
+        assertThat(run.exitCode()).as(run.stderr()).isEqualTo(2);
         assertThat(run.stderr()).contains(message).doesNotContain("Exception");
     }
 }

@@ -2,6 +2,7 @@ package io.podvm.engine.binaries;
 
 import io.podvm.engine.InvalidRequestException;
 import io.podvm.engine.PodvmException;
+import io.podvm.engine.testing.TestLogs;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -53,7 +54,7 @@ class BuildModeTest {
     }
 
     private BinariesResult make(BinariesRequest request) {
-        return new BinariesTreeMaker(new CapturedLog().log(), dir).make(request, null);
+        return new BinariesTreeMaker(new TestLogs.Captured().log(), dir).make(request, null);
     }
 
     @Test
@@ -110,7 +111,7 @@ class BuildModeTest {
         BinariesResult good = make(request("podman", "resources/binaries-tree").build());
         Files.writeString(dir.resolve("context/Dockerfile.podvm_binaries"),
                 DOCKERFILE.replace("FROM scratch\n", "RUN busybox sleep 120\nFROM scratch\n"));
-        CapturedLog log = new CapturedLog();
+        TestLogs.Captured log = new TestLogs.Captured();
         java.util.concurrent.atomic.AtomicReference<Throwable> thrown = new java.util.concurrent.atomic.AtomicReference<>();
         Thread build = new Thread(() -> {
             try {
@@ -175,7 +176,7 @@ class BuildModeTest {
     void noBuilderFoundNamesWhatWasLookedFor() throws IOException {
         context("package agent_policy\n");
         ToolFinder nothing = name -> java.util.Optional.empty();
-        assertThatThrownBy(() -> new BinariesTreeMaker(new CapturedLog().log(), dir, null, nothing)
+        assertThatThrownBy(() -> new BinariesTreeMaker(new TestLogs.Captured().log(), dir, null, nothing)
                 .make(request(null, "tree").build(), null))
                 .isInstanceOf(InvalidRequestException.class)
                 .hasMessageStartingWith("builder: no container builder works here (looked for docker, podman, buildah;")

@@ -1,6 +1,9 @@
 package io.podvm.engine.binaries;
 
 import io.podvm.engine.InvalidRequestException;
+import io.podvm.engine.testing.FakeTools;
+import io.podvm.engine.testing.RealTools;
+import io.podvm.engine.testing.TestLogs;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,7 +35,7 @@ class DockerBuildxTest {
         Path calls = dir.resolve("docker-calls");
         FakeDocker.install(fakes, calls, true);
 
-        BinariesResult result = new BinariesTreeMaker(new CapturedLog().log(), dir, null, fakes.inFrontOfPath())
+        BinariesResult result = new BinariesTreeMaker(new TestLogs.Captured().log(), dir, null, fakes.inFrontOfPath())
                 .make(request(null), null);
 
         assertThat(result.tool()).isEqualTo("docker");
@@ -55,11 +58,11 @@ class DockerBuildxTest {
     void aDockerClientWithoutDaemonIsSkippedForPodman() throws IOException {
         FakeTools fakes = new FakeTools(dir.resolve("fake-bin"));
         FakeDocker.install(fakes, dir.resolve("docker-calls"), false);
-        RequiredTools.require("podman");
+        RealTools.require("podman");
         Path context = Files.createDirectories(dir.resolve("context"));
         Files.writeString(context.resolve("Dockerfile"), "FROM scratch\nCOPY hello /etc/hello\n");
         Files.writeString(context.resolve("hello"), "hello\n");
-        CapturedLog log = new CapturedLog();
+        TestLogs.Captured log = new TestLogs.Captured();
 
         BinariesResult result = new BinariesTreeMaker(log.log(), dir, null, fakes.inFrontOfPath())
                 .make(BinariesRequest.builder().mode("build").context("context").build(), null);
@@ -75,7 +78,7 @@ class DockerBuildxTest {
         FakeTools fakes = new FakeTools(dir.resolve("fake-bin"));
         FakeDocker.install(fakes, dir.resolve("docker-calls"), false);
         BinariesRequest request = request("docker");
-        assertThatThrownBy(() -> new BinariesTreeMaker(new CapturedLog().log(), dir, null, fakes.only())
+        assertThatThrownBy(() -> new BinariesTreeMaker(new TestLogs.Captured().log(), dir, null, fakes.only())
                 .make(request, null))
                 .isInstanceOf(InvalidRequestException.class)
                 .hasMessageStartingWith("builder: no container builder works here (builder 'docker'; docker: the"

@@ -1,5 +1,7 @@
 package io.podvm.engine.binaries;
 
+import io.podvm.engine.testing.FakeTools;
+
 import java.io.IOException;
 import java.nio.file.Path;
 

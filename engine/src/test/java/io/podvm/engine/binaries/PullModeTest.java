@@ -3,6 +3,11 @@ package io.podvm.engine.binaries;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.podvm.engine.InvalidRequestException;
 import io.podvm.engine.json.Json;
+import io.podvm.engine.testing.CliProcess;
+import io.podvm.engine.testing.CommandLineWatcher;
+import io.podvm.engine.testing.RealTools;
+import io.podvm.engine.testing.TestCommands;
+import io.podvm.engine.testing.TestLogs;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -48,7 +53,7 @@ class PullModeTest {
 
     @BeforeAll
     static void registryWithImages() throws Exception {
-        Path podman = RequiredTools.require("podman");
+        Path podman = RealTools.require("podman");
         TestImages.base();
         Path context = Files.createDirectories(shared.resolve("layered"));
         Files.writeString(context.resolve("Dockerfile"), LAYERED);
@@ -86,7 +91,7 @@ class PullModeTest {
         if (registry != null) {
             registry.close();
             // The podman puller keeps what it pulled; the registry's random port makes each run's copy unique.
-            TestCommands.run(RequiredTools.require("podman").toString(), "rmi", "--ignore",
+            TestCommands.run(RealTools.require("podman").toString(), "rmi", "--ignore",
                     registry.address() + "/podvm/layered:1");
         }
     }
@@ -98,7 +103,7 @@ class PullModeTest {
 
     @Test
     void skopeoAppliesTheLayersWithTheirWhiteoutsAndThePasswordLeavesNoTrace() throws Exception {
-        CapturedLog log = new CapturedLog();
+        TestLogs.Captured log = new TestLogs.Captured();
         Path secrets = dir.resolve("agent-tmp");
         BinariesResult result;
         try (CommandLineWatcher watcher = new CommandLineWatcher(secrets)) {
@@ -126,9 +131,9 @@ class PullModeTest {
 
     @Test
     void podmanGivesTheSameTreeAsSkopeo() {
-        BinariesResult skopeo = new BinariesTreeMaker(new CapturedLog().log(), dir)
+        BinariesResult skopeo = new BinariesTreeMaker(new TestLogs.Captured().log(), dir)
                 .make(request(layered, "skopeo").output("skopeo-tree").build(), registry.password());
-        BinariesResult podman = new BinariesTreeMaker(new CapturedLog().log(), dir)
+        BinariesResult podman = new BinariesTreeMaker(new TestLogs.Captured().log(), dir)
                 .make(request(layered, "podman").output("podman-tree").build(), registry.password());
         assertThat(podman.tool()).isEqualTo("podman");
         assertThat(podman.digest()).isEqualTo(skopeo.digest());
@@ -139,7 +144,7 @@ class PullModeTest {
     void thePublishedLayoutIsUnpackedWithAnOverlayOnTop() throws IOException {
         Path overlay = Files.createDirectories(dir.resolve("custom/etc/kata-opa"));
         Files.writeString(overlay.resolve("default-policy.rego"), "package agent_policy\n");
-        BinariesResult result = new BinariesTreeMaker(new CapturedLog().log(), dir)
+        BinariesResult result = new BinariesTreeMaker(new TestLogs.Captured().log(), dir)
                 .make(request(published, null).overlay("custom").build(), registry.password());
         Path tree = dir.resolve("resources/binaries-tree");
         assertThat(tree.resolve("usr/local/bin/agent-protocol-forwarder")).hasContent("apf");
@@ -156,7 +161,7 @@ class PullModeTest {
         Path previous = Files.createDirectories(dir.resolve("resources/binaries-tree/etc"));
         Files.writeString(previous.resolve("previous"), "previous");
         String wrong = registry.password() + "-wrong";
-        CapturedLog log = new CapturedLog();
+        TestLogs.Captured log = new TestLogs.Captured();
         Path secrets = dir.resolve("agent-tmp");
         for (String puller : List.of("skopeo", "podman")) {
             assertThatThrownBy(() -> new BinariesTreeMaker(log.log(), dir, secrets, ToolFinder.PATH)
@@ -173,7 +178,7 @@ class PullModeTest {
 
     @Test
     void anAnonymousPullOfAProtectedImageAsksForCredentials() {
-        assertThatThrownBy(() -> new BinariesTreeMaker(new CapturedLog().log(), dir)
+        assertThatThrownBy(() -> new BinariesTreeMaker(new TestLogs.Captured().log(), dir)
                 .make(BinariesRequest.builder().mode("pull").image(layered).insecureRegistry(true).build(), null))
                 .isInstanceOf(InvalidRequestException.class)
                 .hasMessageStartingWith("registryUser: the registry " + registry.address() + " wants credentials");
@@ -182,7 +187,7 @@ class PullModeTest {
     @Test
     void aMissingImageIsNamed() {
         String missing = registry.address() + "/podvm/no-such-image:1";
-        assertThatThrownBy(() -> new BinariesTreeMaker(new CapturedLog().log(), dir)
+        assertThatThrownBy(() -> new BinariesTreeMaker(new TestLogs.Captured().log(), dir)
                 .make(request(missing, null).build(), registry.password()))
                 .isInstanceOf(InvalidRequestException.class)
                 .hasMessageStartingWith("image: '" + missing + "' was not found in the registry");
@@ -190,7 +195,7 @@ class PullModeTest {
 
     @Test
     void aUserWithoutPasswordIsRejectedBeforeAnyPull() {
-        assertThatThrownBy(() -> new BinariesTreeMaker(new CapturedLog().log(), dir)
+        assertThatThrownBy(() -> new BinariesTreeMaker(new TestLogs.Captured().log(), dir)
                 .make(request(layered, null).build(), null))
                 .isInstanceOf(InvalidRequestException.class)
                 .hasMessageStartingWith("registryPassword: user '" + TestRegistry.USER + "' was given without a password");
@@ -202,16 +207,16 @@ class PullModeTest {
         Files.writeString(overlay.resolve("extra"), "extra");
         Path secrets = dir.resolve("tmp");
         Files.createDirectories(secrets);
-        CliRun run;
-        try (CommandLineWatcher watcher = new CommandLineWatcher(null)) {
-            run = CliRun.run(dir, Map.of("PODVM_REGISTRY_PASSWORD", registry.password(),
-                    "JAVA_TOOL_OPTIONS", "-Djava.io.tmpdir=" + secrets),
+        CliProcess.Result run;
+        try (CommandLineWatcher watcher = new CommandLineWatcher()) {
+            run = CliProcess.start(dir, List.of("-Djava.io.tmpdir=" + secrets),
+                    TestRegistry.cliEnvironment(Map.of("PODVM_REGISTRY_PASSWORD", registry.password())),
                     "binaries", "--mode", "pull", "--image", layered, "--registry-user", TestRegistry.USER,
-                    "--insecure-registry", "--overlay", "overlay", "--output", "out/tree", "--json");
+                    "--insecure-registry", "--overlay", "overlay", "--output", "out/tree", "--json").await(5);
             watcher.close();
             assertThat(watcher.commandLines()).noneMatch(c -> c.contains(registry.password()));
         }
-        assertThat(run.exit()).as(run.stderr()).isZero();
+        assertThat(run.exitCode()).as(run.stderr()).isZero();
         JsonNode json = Json.read(run.lastStdoutLine());
         assertThat(json.path("tree").asText()).isEqualTo(dir.resolve("out/tree").toString());
         try (Stream<Path> all = Files.walk(dir.resolve("out/tree"))) {
@@ -228,10 +233,11 @@ class PullModeTest {
             assertThat(left).as("credential directories left in the CLI's temporary directory").isEmpty();
         }
 
-        CliRun wrong = CliRun.run(dir, Map.of("PODVM_REGISTRY_PASSWORD", "not-the-password"),
+        CliProcess.Result wrong = CliProcess.start(dir,
+                TestRegistry.cliEnvironment(Map.of("PODVM_REGISTRY_PASSWORD", "not-the-password")),
                 "binaries", "--mode", "pull", "--image", layered, "--registry-user", TestRegistry.USER,
-                "--insecure-registry", "--output", "out/tree");
-        assertThat(wrong.exit()).isEqualTo(2);
+                "--insecure-registry", "--output", "out/tree").await(5);
+        assertThat(wrong.exitCode()).isEqualTo(2);
         assertThat(wrong.stderr()).contains("podvm: registryUser: the registry " + registry.address()
                 + " refused the credentials of user '" + TestRegistry.USER + "'").doesNotContain("not-the-password");
         assertThat(dir.resolve("out/tree/etc/extra")).exists();

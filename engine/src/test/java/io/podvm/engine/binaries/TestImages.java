@@ -1,5 +1,8 @@
 package io.podvm.engine.binaries;
 
+import io.podvm.engine.testing.RealTools;
+import io.podvm.engine.testing.TestCommands;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,8 +21,8 @@ final class TestImages {
 
     /** Imports the base image once per machine; a later run finds it in storage. */
     static synchronized String base() throws IOException {
-        Path podman = RequiredTools.require("podman");
-        Path busybox = RequiredTools.require("busybox").toRealPath();
+        Path podman = RealTools.require("podman");
+        Path busybox = RealTools.require("busybox").toRealPath();
         if (exists(podman, BASE)) {
             return BASE;
         }

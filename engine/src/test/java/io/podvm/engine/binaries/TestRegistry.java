@@ -1,5 +1,8 @@
 package io.podvm.engine.binaries;
 
+import io.podvm.engine.testing.RealTools;
+import io.podvm.engine.testing.TestCommands;
+
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -11,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.fail;
@@ -35,8 +39,8 @@ final class TestRegistry implements AutoCloseable {
     }
 
     static TestRegistry start(Path dir, String password) throws IOException, InterruptedException {
-        Path registry = RequiredTools.require("distribution-registry");
-        Path htpasswdTool = RequiredTools.require("htpasswd");
+        Path registry = RealTools.require("distribution-registry");
+        Path htpasswdTool = RealTools.require("htpasswd");
         // -i reads the password from stdin: not even the test puts it on a command line.
         String htpasswd = TestCommands.run(Map.of(), password, htpasswdTool.toString(), "-niB", USER);
         Files.writeString(dir.resolve("htpasswd"), htpasswd);
@@ -66,6 +70,17 @@ final class TestRegistry implements AutoCloseable {
         return started;
     }
 
+    /**
+     * The environment for the podvm CLI: {@code env}, and PODVM_REGISTRY_PASSWORD only where a test sets it,
+     * never the one of the shell that runs the tests.
+     */
+    static Map<String, String> cliEnvironment(Map<String, String> env) {
+        Map<String, String> environment = new HashMap<>();
+        environment.put("PODVM_REGISTRY_PASSWORD", null);
+        environment.putAll(env);
+        return environment;
+    }
+
     String address() {
         return address;
     }
@@ -76,7 +91,7 @@ final class TestRegistry implements AutoCloseable {
 
     /** Pushes an image from podman's storage to this registry as {@code repository:tag}; returns the reference. */
     String push(String localImage, String repositoryAndTag) {
-        Path skopeo = RequiredTools.require("skopeo");
+        Path skopeo = RealTools.require("skopeo");
         String reference = address + "/" + repositoryAndTag;
         TestCommands.run(Map.of("REGISTRY_AUTH_FILE", authFile.toString()), null, skopeo.toString(), "copy",
                 "--dest-tls-verify=false", "containers-storage:" + localImage, "docker://" + reference);

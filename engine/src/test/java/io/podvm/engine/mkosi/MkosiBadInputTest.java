@@ -1,6 +1,7 @@
 package io.podvm.engine.mkosi;
 
 import io.podvm.engine.testing.CliProcess;
+import io.podvm.engine.testing.FakeTools;
 import io.podvm.engine.testing.RealTools;
 import io.podvm.engine.testing.SshKeyFiles;
 import org.junit.jupiter.api.Test;
@@ -9,7 +10,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -85,9 +85,8 @@ class MkosiBadInputTest {
 
     @Test
     void anMkosiOlderThan15() throws Exception {
-        Path old = work.resolve("mkosi-14");
-        Files.writeString(old, "#!/bin/sh\n[ \"$1\" = --version ] && echo 'mkosi 14' && exit 0\necho unexpected >&2; exit 9\n");
-        Files.setPosixFilePermissions(old, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path old = new FakeTools(work).write("mkosi-14",
+                "#!/bin/sh\n[ \"$1\" = --version ] && echo 'mkosi 14' && exit 0\necho unexpected >&2; exit 9\n");
 
         CliProcess.Result result = run("--mkosi", old.toString());
 

@@ -26,8 +26,14 @@ public final class CliProcess {
 
     /** Starts {@code podvm args...}; {@code env} entries with a null value are removed from the environment. */
     public static CliProcess start(Path workDir, Map<String, String> env, String... args) throws IOException {
+        return start(workDir, List.of(), env, args);
+    }
+
+    /** The same, with options for the CLI's JVM, e.g. {@code -Djava.io.tmpdir=...}. */
+    public static CliProcess start(Path workDir, List<String> jvmOptions, Map<String, String> env, String... args)
+            throws IOException {
         CliProcess cli = new CliProcess(workDir, env);
-        cli.launch(args);
+        cli.launch(jvmOptions, args);
         return cli;
     }
 
@@ -35,9 +41,10 @@ public final class CliProcess {
         return start(workDir, env, args).await(30);
     }
 
-    private void launch(String[] args) throws IOException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "io.podvm.engine.cli.PodvmCli"));
+    private void launch(List<String> jvmOptions, String[] args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.podvm.engine.cli.PodvmCli"));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile())
                 .redirectOutput(stdout.toFile()).redirectError(stderr.toFile());
@@ -49,6 +56,8 @@ public final class CliProcess {
             }
         });
         process = builder.start();
+        // Nothing to type: a CLI that reads stdin sees its end at once instead of waiting.
+        process.getOutputStream().close();
     }
 
     public Process process() {

@@ -4,12 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.podvm.engine.json.Json;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 
 /**
  * Looks inside a built GPT disk image: its partitions (sfdisk), the files of its root partition (a read-only
@@ -72,22 +72,9 @@ public final class DiskImage {
                 .orElseThrow(() -> new AssertionError(image + " has no partition of type " + type));
     }
 
-    public static String run(String... command) throws IOException {
+    /** Runs a real tool that reads the image; a missing tool fails the test loudly. */
+    public static String run(String... command) {
         RealTools.require(command[0]);
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        try {
-            if (!process.waitFor(2, TimeUnit.MINUTES)) {
-                process.destroyForcibly();
-                throw new IOException(String.join(" ", command) + " did not finish");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException(e);
-        }
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (process.exitValue() != 0) {
-            throw new IOException(String.join(" ", command) + " failed (" + process.exitValue() + "): " + output);
-        }
-        return output;
+        return TestCommands.run(Duration.ofMinutes(2), Map.of(), null, command);
     }
 }

@@ -16,7 +16,7 @@ public final class TestLogs {
         return new BuildLog(OutputStream.nullOutputStream(), new SecretMasker());
     }
 
-    /** A log that keeps what was written; {@link #toString()} returns it. */
+    /** A log that keeps what was written; {@link #text()} (and {@link #toString()}) returns it. */
     public static final class Captured {
         private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         private final SecretMasker masker = new SecretMasker();
@@ -30,9 +30,14 @@ public final class TestLogs {
             return masker;
         }
 
-        @Override
-        public synchronized String toString() {
+        /** What was written so far, also while the engine still writes. */
+        public String text() {
             return bytes.toString(StandardCharsets.UTF_8);
+        }
+
+        @Override
+        public String toString() {
+            return text();
         }
     }
 }

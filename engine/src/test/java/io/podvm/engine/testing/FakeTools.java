@@ -1,5 +1,6 @@
-package io.podvm.engine.binaries;
+package io.podvm.engine.testing;
 
+import io.podvm.engine.binaries.ToolFinder;
 import io.podvm.engine.tools.Executables;
 
 import java.io.IOException;
@@ -9,14 +10,15 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Optional;
 
 /** A directory of fake programs put in front of PATH, the way a test would prepend it to PATH. */
-final class FakeTools {
+public final class FakeTools {
     private final Path dir;
 
-    FakeTools(Path dir) {
+    public FakeTools(Path dir) {
         this.dir = dir;
     }
 
-    Path write(String name, String script) throws IOException {
+    /** Writes {@code script} as the executable program {@code name}. */
+    public Path write(String name, String script) throws IOException {
         Files.createDirectories(dir);
         Path file = dir.resolve(name);
         Files.writeString(file, script);
@@ -25,7 +27,7 @@ final class FakeTools {
     }
 
     /** The fakes first, then the real PATH. */
-    ToolFinder inFrontOfPath() {
+    public ToolFinder inFrontOfPath() {
         return name -> {
             Path fake = dir.resolve(name);
             return Files.isExecutable(fake) ? Optional.of(fake) : Executables.find(name);
@@ -33,7 +35,7 @@ final class FakeTools {
     }
 
     /** Only the fakes: a machine that has nothing else. */
-    ToolFinder only() {
+    public ToolFinder only() {
         return name -> {
             Path fake = dir.resolve(name);
             return Files.isExecutable(fake) ? Optional.of(fake) : Optional.empty();
