@@ -6,10 +6,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -25,17 +23,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class CloudsWithoutEmulatorTest {
     @TempDir
     Path dir;
-    Path workspace;
-    Path temp;
-    Path image;
-    UploadFixtures.CapturedLog log = new UploadFixtures.CapturedLog();
+    UploadWorkspace workspace;
 
     @BeforeEach
     void setUp() throws Exception {
-        workspace = Files.createDirectories(dir.resolve("workspace"));
-        temp = Files.createDirectories(dir.resolve("tmp"));
-        image = UploadFixtures.image(workspace, 2);
-        Files.writeString(workspace.resolve("VERSION"), "0.3.9\n");
+        workspace = UploadWorkspace.create(dir, 2, "0.3.9");
     }
 
     private UploadRequest.Builder request(String provider, ProviderCredentials credentials) {
@@ -43,23 +35,17 @@ class CloudsWithoutEmulatorTest {
         return UploadRequest.builder().image("system.raw").provider(provider).name("podvm")
                 .imageVersionFile("VERSION").incrementVersion(true).credentials(credentials)
                 .environment("HTTPS_PROXY", proxy).environment("HTTP_PROXY", proxy).environment("NO_PROXY", "")
-                .uplosi(UploadFixtures.realUplosi()).tempDir(temp.toString());
-    }
-
-    private UploadResult upload(UploadRequest.Builder request) {
-        return new Uploader(log.log, workspace, Map.of()).upload(request.build());
+                .uplosi(UploadFixtures.realUplosi()).tempDir(workspace.temp().toString());
     }
 
     private void assertNothingLeft() throws Exception {
-        assertThat(log.text()).doesNotContain(UploadFixtures.secrets());
-        assertThat(UploadFixtures.filesHoldingSecrets(dir)).isEmpty();
-        assertThat(UploadFixtures.engineDirs(temp)).isEmpty();
-        assertThat(Files.readString(workspace.resolve("VERSION"))).isEqualTo("0.3.9\n");
+        workspace.assertNoSecretsLeft();
+        assertThat(workspace.version()).isEqualTo("0.3.9\n");
     }
 
     @Test
     void openstackAcceptsTheConfigAndFailsAtKeystone() throws Exception {
-        assertThatThrownBy(() -> upload(request("openstack", UploadFixtures.openstack())
+        assertThatThrownBy(() -> workspace.upload(request("openstack", UploadFixtures.openstack())
                 .set("openstack.cloud=podvm-test").set("openstack.tags=[\"nightly\"]").set("openstack.minDiskGB=2")
                 .set("openstack.properties={hw_firmware_type = \"uefi\"}").timeout(Duration.ofSeconds(60))))
                 .isInstanceOf(PodvmException.class)
@@ -70,20 +56,21 @@ class CloudsWithoutEmulatorTest {
 
     @Test
     void azureAcceptsTheConfigAndFailsWhenItAsksForAToken() throws Exception {
-        assertThatThrownBy(() -> upload(request("azure", UploadFixtures.azure()).set("azure.location=northeurope")
-                .set("azure.resourceGroup=podvm-images").set("azure.sharedImageGallery=podvm_gallery")
-                .timeout(Duration.ofMinutes(3))))
+        assertThatThrownBy(() -> workspace.upload(request("azure", UploadFixtures.azure())
+                .set("azure.location=northeurope").set("azure.resourceGroup=podvm-images")
+                .set("azure.sharedImageGallery=podvm_gallery").timeout(Duration.ofMinutes(3))))
                 .isInstanceOf(PodvmException.class).isNotInstanceOf(AbortedException.class)
                 .hasMessageStartingWith("Uploading to azure failed at the step 'ensuring resource group exists'")
                 .hasMessageContaining("login.microsoftonline.com").hasMessageContaining("could not reach azure");
         // The subscription came from AZURE_SUBSCRIPTION_ID; uplosi's pre-cleaning ran with the full config.
-        assertThat(log.text()).contains("Image version 0.3.9 in podvm-images/podvm_gallery/podvm doesn't exist");
+        assertThat(workspace.log().text())
+                .contains("Image version 0.3.9 in podvm-images/podvm_gallery/podvm doesn't exist");
         assertNothingLeft();
     }
 
     @Test
     void gcpAcceptsTheConfigAndIsStoppedWhileItRetriesTheNetwork() throws Exception {
-        assertThatThrownBy(() -> upload(request("gcp", UploadFixtures.gcp()).set("gcp.location=europe-west3")
+        assertThatThrownBy(() -> workspace.upload(request("gcp", UploadFixtures.gcp()).set("gcp.location=europe-west3")
                 .set("gcp.bucket=podvm-uploads").timeout(Duration.ofSeconds(8))))
                 .isInstanceOf(PodvmException.class).isNotInstanceOf(AbortedException.class)
                 .hasMessageContaining("Uploading to gcp did not finish within 8 s")
@@ -97,7 +84,7 @@ class CloudsWithoutEmulatorTest {
         AtomicReference<Throwable> thrown = new AtomicReference<>();
         Thread worker = new Thread(() -> {
             try {
-                upload(request("gcp", UploadFixtures.gcp()).set("gcp.location=europe-west3")
+                workspace.upload(request("gcp", UploadFixtures.gcp()).set("gcp.location=europe-west3")
                         .set("gcp.bucket=podvm-uploads"));
             } catch (Throwable t) {
                 thrown.set(t);
@@ -105,7 +92,7 @@ class CloudsWithoutEmulatorTest {
         });
         worker.start();
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!log.text().contains("Nothing to clean up") && System.nanoTime() < deadline) {
+        while (!workspace.log().text().contains("Nothing to clean up") && System.nanoTime() < deadline) {
             Thread.sleep(50);
         }
         assertThat(uplosiProcesses()).isEqualTo(1);
@@ -118,7 +105,7 @@ class CloudsWithoutEmulatorTest {
 
     /** Processes uploading this test's image: uplosi itself. */
     private long uplosiProcesses() {
-        String marker = "upload " + image;
+        String marker = "upload " + workspace.image();
         return ProcessHandle.allProcesses().filter(ProcessHandle::isAlive)
                 .filter(p -> p.info().arguments().map(a -> String.join(" ", a)).orElse("").contains(marker)).count();
     }

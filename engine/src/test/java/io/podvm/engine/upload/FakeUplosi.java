@@ -1,10 +1,10 @@
 package io.podvm.engine.upload;
 
+import io.podvm.engine.testing.FakeTools;
+
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 
 /**
@@ -101,9 +101,7 @@ final class FakeUplosi {
     }
 
     static FakeUplosi create(Path dir, Form form) throws IOException {
-        Path script = dir.resolve("uplosi");
-        Files.writeString(script, SCRIPT.replace("@FORM@", form.name()).replace("@REF@", REF), StandardCharsets.UTF_8);
-        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path script = new FakeTools(dir).write("uplosi", SCRIPT.replace("@FORM@", form.name()).replace("@REF@", REF));
         return new FakeUplosi(script, dir.resolve("record.txt"));
     }
 

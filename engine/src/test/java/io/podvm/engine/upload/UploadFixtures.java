@@ -1,12 +1,8 @@
 package io.podvm.engine.upload;
 
-import io.podvm.engine.log.BuildLog;
-import io.podvm.engine.log.SecretMasker;
-import io.podvm.engine.tools.Executables;
+import io.podvm.engine.testing.RealTools;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -19,9 +15,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.stream.Stream;
 
-import static org.assertj.core.api.Assertions.fail;
-
-/** Images, credentials with recognisable secrets, a captured build log, and the real tools the tests need. */
+/** Credentials with recognisable secrets, where to look for them, and the real uplosi. */
 final class UploadFixtures {
     static final String AWS_SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzzAwsSecretKey";
     static final String AWS_KEY_ID = "AKIAPODVMTESTKEY0001";
@@ -32,16 +26,6 @@ final class UploadFixtures {
     static final String GCP_KEY_ID = "c0ffee0123456789abcdef0123456789deadbeef";
 
     private UploadFixtures() {
-    }
-
-    /** A small raw disk image; uplosi uploads bytes and does not look inside. */
-    static Path image(Path dir, int megabytes) throws IOException {
-        Path image = dir.resolve("system.raw");
-        try (RandomAccessFile file = new RandomAccessFile(image.toFile(), "rw")) {
-            file.setLength(megabytes * 1024L * 1024L);
-            file.write("podvm test image".getBytes(StandardCharsets.UTF_8));
-        }
-        return image;
     }
 
     static ProviderCredentials aws() {
@@ -84,20 +68,9 @@ final class UploadFixtures {
         return secrets;
     }
 
-    /** The log the engine writes, kept for assertions. */
-    static final class CapturedLog {
-        final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        final BuildLog log = new BuildLog(bytes, new SecretMasker());
-
-        String text() {
-            return bytes.toString(StandardCharsets.UTF_8);
-        }
-    }
-
     /** The real uplosi; a missing one fails the test with the way to install it. */
     static String realUplosi() {
-        return Executables.find("uplosi").map(Path::toString).orElseGet(() -> fail(
-                "uplosi is not on PATH; run scripts/install-tools.sh as root (it builds uplosi 0.4.0)"));
+        return RealTools.require("uplosi").toString();
     }
 
     /** A loopback port where nothing listens: a proxy there refuses every connection at once. */

@@ -24,52 +24,41 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class UploaderWithFakeUplosiTest {
     @TempDir
     Path dir;
-    Path workspace;
-    Path temp;
-    Path image;
-    UploadFixtures.CapturedLog log = new UploadFixtures.CapturedLog();
+    UploadWorkspace workspace;
 
     @BeforeEach
     void setUp() throws Exception {
-        workspace = Files.createDirectories(dir.resolve("workspace"));
-        temp = Files.createDirectories(dir.resolve("tmp"));
-        image = UploadFixtures.image(workspace, 1);
-        Files.writeString(workspace.resolve("VERSION"), "1.4.7\n");
+        workspace = UploadWorkspace.create(dir, 1, "1.4.7");
     }
 
     private UploadRequest.Builder gcpRequest(FakeUplosi fake, String mode) {
         return fake.configure(UploadRequest.builder().image("system.raw").provider("gcp").name("podvm")
                 .imageVersionFile("VERSION").set("gcp.location=europe-west3").set("gcp.bucket=podvm-images")
-                .credentials(UploadFixtures.gcp()).tempDir(temp.toString()), mode);
+                .credentials(UploadFixtures.gcp()).tempDir(workspace.temp().toString()), mode);
     }
 
     private UploadRequest.Builder awsRequest(FakeUplosi fake, String mode) {
         return fake.configure(UploadRequest.builder().image("system.raw").provider("aws").name("podvm")
                 .imageVersionFile("VERSION").set("aws.bucket=podvm-images").credentials(UploadFixtures.aws())
-                .tempDir(temp.toString()), mode);
-    }
-
-    private UploadResult upload(UploadRequest.Builder request) {
-        return new Uploader(log.log, workspace, Map.of()).upload(request.build());
+                .tempDir(workspace.temp().toString()), mode);
     }
 
     private void assertNoSecretsAnywhere(FakeUplosi fake) throws Exception {
-        assertThat(log.text()).doesNotContain(UploadFixtures.secrets());
+        workspace.assertNoSecretsLeft();
         assertThat(String.join("\n", fake.recordLines())).doesNotContain(UploadFixtures.secrets());
-        assertThat(UploadFixtures.filesHoldingSecrets(dir)).isEmpty();
-        assertThat(UploadFixtures.engineDirs(temp)).as("private directories left behind").isEmpty();
     }
 
     @Test
     void passesCredentialsAsPrivateFilesAndEnvironmentNeverAsArguments() throws Exception {
         FakeUplosi fake = FakeUplosi.create(dir, FakeUplosi.Form.UPLOAD_COMMAND);
-        UploadResult result = upload(gcpRequest(fake, "success").enableVariant("*").disableVariant("debug-*"));
+        UploadResult result = workspace.upload(gcpRequest(fake, "success").enableVariant("*")
+                .disableVariant("debug-*"));
 
         assertThat(result.refs()).containsExactly(FakeUplosi.REF);
         assertThat(result.toMap()).containsEntry("provider", "gcp").containsEntry("version", "1.4.7")
                 .containsEntry("nextVersion", null);
         List<String> record = fake.recordLines();
-        assertThat(record).contains("argv [upload] [" + image + "] [--enable-variant-glob=*]"
+        assertThat(record).contains("argv [upload] [" + workspace.image() + "] [--enable-variant-glob=*]"
                 + " [--disable-variant-glob=debug-*]");
         String env = record.stream().filter(l -> l.startsWith("env ")).findFirst().orElseThrow();
         assertThat(env).contains("GOOGLE_APPLICATION_CREDENTIALS", "TMPDIR");
@@ -80,38 +69,38 @@ class UploaderWithFakeUplosiTest {
         assertThat(parts[3]).isEqualTo("700");
         Path credDir = Path.of(parts[4]);
         Path cwd = Path.of(record.stream().filter(l -> l.startsWith("cwd ")).findFirst().orElseThrow().substring(4));
-        assertThat(credDir.getParent()).isEqualTo(temp);
-        assertThat(cwd.getParent()).isEqualTo(temp);
+        assertThat(credDir.getParent()).isEqualTo(workspace.temp());
+        assertThat(cwd.getParent()).isEqualTo(workspace.temp());
         assertThat(cwd).isNotEqualTo(credDir);
         assertThat(credDir).doesNotExist();
         assertThat(cwd).doesNotExist();
         // The fake printed the whole key file and the secrets: the log shows masks instead.
-        assertThat(log.text()).contains("****").contains("leak on stdout");
+        assertThat(workspace.log().text()).contains("****").contains("leak on stdout");
         assertThat(fake.config()).containsPattern("provider = [\"']gcp[\"']");
         assertNoSecretsAnywhere(fake);
-        assertThat(Files.readString(workspace.resolve("VERSION"))).isEqualTo("1.4.7\n");
+        assertThat(workspace.version()).isEqualTo("1.4.7\n");
     }
 
     @Test
     void incrementBumpsTheVersionFileExactlyOnceOnSuccess() throws Exception {
         FakeUplosi fake = FakeUplosi.create(dir, FakeUplosi.Form.UPLOAD_COMMAND);
-        UploadResult result = upload(awsRequest(fake, "success").incrementVersion(true));
+        UploadResult result = workspace.upload(awsRequest(fake, "success").incrementVersion(true));
         assertThat(result.version()).isEqualTo("1.4.7");
         assertThat(result.nextVersion()).isEqualTo("1.4.8");
-        assertThat(Files.readString(workspace.resolve("VERSION"))).isEqualTo("1.4.8\n");
+        assertThat(workspace.version()).isEqualTo("1.4.8\n");
         assertThat(fake.recordLines()).anyMatch(l -> l.startsWith("argv [upload]") && l.contains("[--increment-version]"));
-        assertThat(log.text()).doesNotContain("WARNING");
+        assertThat(workspace.log().text()).doesNotContain("WARNING");
         assertNoSecretsAnywhere(fake);
     }
 
     @Test
     void failureLeavesTheVersionFileAloneAndNamesProviderAndStep() throws Exception {
         FakeUplosi fake = FakeUplosi.create(dir, FakeUplosi.Form.UPLOAD_COMMAND);
-        assertThatThrownBy(() -> upload(awsRequest(fake, "fail").incrementVersion(true)))
+        assertThatThrownBy(() -> workspace.upload(awsRequest(fake, "fail").incrementVersion(true)))
                 .isInstanceOf(PodvmException.class)
                 .hasMessageStartingWith("Uploading to aws failed at the step 'ensuring bucket exists'")
                 .hasMessageContaining("AccessDenied");
-        assertThat(Files.readString(workspace.resolve("VERSION"))).isEqualTo("1.4.7\n");
+        assertThat(workspace.version()).isEqualTo("1.4.7\n");
         assertNoSecretsAnywhere(fake);
     }
 
@@ -121,7 +110,7 @@ class UploaderWithFakeUplosiTest {
         AtomicReference<Throwable> thrown = new AtomicReference<>();
         Thread worker = new Thread(() -> {
             try {
-                upload(gcpRequest(fake, "hang").incrementVersion(true));
+                workspace.upload(gcpRequest(fake, "hang").incrementVersion(true));
             } catch (Throwable t) {
                 thrown.set(t);
             }
@@ -142,14 +131,14 @@ class UploaderWithFakeUplosiTest {
         assertThat(thrown.get()).isInstanceOf(AbortedException.class);
         assertThat(ProcessHandle.of(uplosiPid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
         assertThat(ProcessHandle.of(childPid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
-        assertThat(Files.readString(workspace.resolve("VERSION"))).isEqualTo("1.4.7\n");
+        assertThat(workspace.version()).isEqualTo("1.4.7\n");
         assertNoSecretsAnywhere(fake);
     }
 
     @Test
     void aTimeoutStopsUplosiAndNamesTheLastStep() throws Exception {
         FakeUplosi fake = FakeUplosi.create(dir, FakeUplosi.Form.UPLOAD_COMMAND);
-        assertThatThrownBy(() -> upload(awsRequest(fake, "hang").timeout(Duration.ofSeconds(2))))
+        assertThatThrownBy(() -> workspace.upload(awsRequest(fake, "hang").timeout(Duration.ofSeconds(2))))
                 .isInstanceOf(PodvmException.class).isNotInstanceOf(AbortedException.class)
                 .hasMessageContaining("Uploading to aws did not finish within 2 s")
                 .hasMessageContaining("'Uploading os image as temporary blob'");
@@ -161,51 +150,54 @@ class UploaderWithFakeUplosiTest {
     @Test
     void olderUplosiTakesTheImageAsItsArgumentAndPodvmBumpsTheVersion() throws Exception {
         FakeUplosi fake = FakeUplosi.create(dir, FakeUplosi.Form.IMAGE_ARGUMENT);
-        UploadResult result = upload(awsRequest(fake, "success").incrementVersion(true));
-        assertThat(fake.recordLines()).contains("argv [" + image + "]");
+        UploadResult result = workspace.upload(awsRequest(fake, "success").incrementVersion(true));
+        assertThat(fake.recordLines()).contains("argv [" + workspace.image() + "]");
         assertThat(result.nextVersion()).isEqualTo("1.4.8");
-        assertThat(Files.readString(workspace.resolve("VERSION"))).isEqualTo("1.4.8\n");
+        assertThat(workspace.version()).isEqualTo("1.4.8\n");
     }
 
     @Test
     void badInputIsRejectedBeforeUplosiStarts() throws Exception {
         FakeUplosi fake = FakeUplosi.create(dir, FakeUplosi.Form.UPLOAD_COMMAND);
-        assertThatThrownBy(() -> upload(awsRequest(fake, "success").image("missing.raw")))
+        assertThatThrownBy(() -> workspace.upload(awsRequest(fake, "success").image("missing.raw")))
                 .isInstanceOf(InvalidRequestException.class).hasMessageContaining("image: 'missing.raw'")
                 .hasMessageContaining("no such file");
-        assertThatThrownBy(() -> upload(awsRequest(fake, "success").image(".")))
+        assertThatThrownBy(() -> workspace.upload(awsRequest(fake, "success").image(".")))
                 .hasMessageContaining("readable regular file");
-        Files.writeString(workspace.resolve("VERSION"), "next\n");
-        assertThatThrownBy(() -> upload(awsRequest(fake, "success"))).hasMessageContaining("holds 'next'");
-        Files.writeString(workspace.resolve("VERSION"), "1.4.7\n");
-        assertThatThrownBy(() -> upload(awsRequest(fake, "success")
+        Files.writeString(workspace.dir().resolve("VERSION"), "next\n");
+        assertThatThrownBy(() -> workspace.upload(awsRequest(fake, "success"))).hasMessageContaining("holds 'next'");
+        Files.writeString(workspace.dir().resolve("VERSION"), "1.4.7\n");
+        assertThatThrownBy(() -> workspace.upload(awsRequest(fake, "success")
                 .credentials(ProviderCredentials.builder().aws(UploadFixtures.AWS_KEY_ID, UploadFixtures.AWS_SECRET,
                         null).build())))
                 .hasMessageContaining("aws.region: required for provider aws").hasMessageContaining("--set aws.region=");
         // No credentials given and none on the machine: rejected, with what to set.
-        assertThatThrownBy(() -> upload(awsRequest(fake, "success").credentials(ProviderCredentials.none())))
+        assertThatThrownBy(() -> workspace.upload(awsRequest(fake, "success")
+                .credentials(ProviderCredentials.none())))
                 .hasMessageContaining("no AWS credentials");
-        assertThatThrownBy(() -> upload(gcpRequest(fake, "success").credentials(ProviderCredentials.none())))
+        assertThatThrownBy(() -> workspace.upload(gcpRequest(fake, "success")
+                .credentials(ProviderCredentials.none())))
                 .hasMessageContaining("--gcp-credentials");
-        assertThatThrownBy(() -> upload(awsRequest(fake, "success").uplosi(dir.resolve("nothing-here").toString())))
+        assertThatThrownBy(() -> workspace.upload(awsRequest(fake, "success")
+                .uplosi(dir.resolve("nothing-here").toString())))
                 .hasMessageContaining("uplosi: '").hasMessageContaining("was not found")
                 .hasMessageContaining("scripts/install-tools.sh");
-        assertThatThrownBy(() -> upload(awsRequest(fake, "success").uplosi("uplosi-that-is-not-installed")))
+        assertThatThrownBy(() -> workspace.upload(awsRequest(fake, "success").uplosi("uplosi-that-is-not-installed")))
                 .hasMessageContaining("was not found on PATH");
         assertThat(fake.uploadStarted()).isFalse();
-        assertThat(UploadFixtures.engineDirs(temp)).isEmpty();
+        assertThat(UploadFixtures.engineDirs(workspace.temp())).isEmpty();
     }
 
     @Test
     void uplosiTooOldOrUnknownIsRejected() throws Exception {
         Path unknownDir = Files.createDirectories(dir.resolve("unknown"));
         FakeUplosi unknown = FakeUplosi.create(unknownDir, FakeUplosi.Form.UNKNOWN);
-        assertThatThrownBy(() -> upload(awsRequest(unknown, "success")))
+        assertThatThrownBy(() -> workspace.upload(awsRequest(unknown, "success")))
                 .isInstanceOf(InvalidRequestException.class)
                 .hasMessageContaining("a version podvm cannot drive").hasMessageContaining("0.4.0");
         Path oldDir = Files.createDirectories(dir.resolve("old"));
         FakeUplosi old = FakeUplosi.create(oldDir, FakeUplosi.Form.IMAGE_ARGUMENT);
-        assertThatThrownBy(() -> upload(old.configure(UploadRequest.builder().image("system.raw")
+        assertThatThrownBy(() -> workspace.upload(old.configure(UploadRequest.builder().image("system.raw")
                 .provider("openstack").name("podvm").imageVersion("1.0.0").set("openstack.cloud=podvm-test")
                 .credentials(UploadFixtures.openstack()), "success")))
                 .hasMessageContaining("predates the 'upload' command").hasMessageContaining("OpenStack");
@@ -216,11 +208,12 @@ class UploaderWithFakeUplosiTest {
     @Test
     void machineCredentialsAreUsedWhenTheRequestHasNone() throws Exception {
         FakeUplosi fake = FakeUplosi.create(dir, FakeUplosi.Form.UPLOAD_COMMAND);
-        Path key = workspace.resolve("key.json");
+        Path key = workspace.dir().resolve("key.json");
         Files.writeString(key, UploadFixtures.gcpJson());
-        UploadResult result = new Uploader(log.log, workspace, Map.of("GOOGLE_APPLICATION_CREDENTIALS", key.toString()))
+        Map<String, String> machine = Map.of("GOOGLE_APPLICATION_CREDENTIALS", key.toString());
+        UploadResult result = new Uploader(workspace.log().log(), workspace.dir(), machine)
                 .upload(gcpRequest(fake, "success").credentials(ProviderCredentials.none()).build());
         assertThat(result.refs()).containsExactly(FakeUplosi.REF);
-        assertThat(log.text()).doesNotContain(UploadFixtures.secrets());
+        assertThat(workspace.log().text()).doesNotContain(UploadFixtures.secrets());
     }
 }
