@@ -64,8 +64,7 @@ public final class ImageBuilder {
             throw new InvalidRequestException("stage: '" + tree + "' exists; give a path that does not.");
         }
         try {
-            new TreeStager(log).stage(request, plan.binaries(), tree);
-            new PresetTranslator(log).translate(tree, plan.mkosi().version());
+            stageTree(request, plan, tree);
         } catch (IOException e) {
             throw new PodvmException("Staging the tree failed: " + e + ".", e);
         }
@@ -73,7 +72,7 @@ public final class ImageBuilder {
     }
 
     /** Everything the build needs, checked before any long work starts. */
-    private record Plan(MkosiTool mkosi, Path qemuImg, Path tree, Path binaries, Path outputDir, Path packageCache) {
+    private record Plan(MkosiTool mkosi, Path qemuImg, Path binaries, Path outputDir, Path packageCache) {
     }
 
     private Plan check(ImageRequest request) {
@@ -86,15 +85,14 @@ public final class ImageBuilder {
                 : null;
         Path cache = packageCache(request.packageCache() != null ? resolve(request.packageCache()) : defaultPackageCache());
         MkosiTool mkosi = MkosiTool.detect(request.mkosi(), log);
-        return new Plan(mkosi, qemuImg, tree, binaries, outputDir, cache);
+        return new Plan(mkosi, qemuImg, binaries, outputDir, cache);
     }
 
     private ImageResult buildIn(ImageRequest request, Plan plan, Path stage, long start) throws IOException {
         Path tree = stage.resolve("tree");
-        new TreeStager(log).stage(request, plan.binaries(), tree);
-        new PresetTranslator(log).translate(tree, plan.mkosi().version());
+        stageTree(request, plan, tree);
         MkosiSummary summary = summary(request, plan, tree);
-        runMkosi(request, plan, tree, "build");
+        runBuild(request, plan, tree);
         Path image = summary.image().toRealPath();
         Path manifest = Files.exists(summary.manifest()) ? summary.manifest().toRealPath() : null;
         Path qcow2 = plan.qemuImg() == null ? null : convertToQcow2(plan.qemuImg(), image);
@@ -108,6 +106,12 @@ public final class ImageBuilder {
                 manifest == null ? null : OutputDirectory.moveInto(manifest, out).toString(), packages,
                 plan.mkosi().version().toString(), request.variant().id(), request.distribution(),
                 Math.round((System.nanoTime() - start) / 1e7) / 100.0);
+    }
+
+    /** The tree mkosi is given: the definition with the request applied, in the layout this mkosi reads. */
+    private void stageTree(ImageRequest request, Plan plan, Path tree) throws IOException {
+        new TreeStager(log).stage(request, plan.binaries(), tree);
+        new PresetTranslator(log).translate(tree, plan.mkosi().version());
     }
 
     private MkosiSummary summary(ImageRequest request, Plan plan, Path tree) {
@@ -125,11 +129,11 @@ public final class ImageBuilder {
         return MkosiSummary.parse(json, tree);
     }
 
-    private void runMkosi(ImageRequest request, Plan plan, Path tree, String verb) {
-        ExecResult result = runner.run(ExecSpec.of(mkosiCommand(request, plan, "--force", verb)).directory(tree));
+    private void runBuild(ImageRequest request, Plan plan, Path tree) {
+        ExecResult result = runner.run(ExecSpec.of(mkosiCommand(request, plan, "--force", "build")).directory(tree));
         if (!result.succeeded()) {
-            throw new PodvmException("mkosi " + verb + " failed (exit " + result.exitCode() + "); its reason is in"
-                    + " the log above. No image was written to the output directory.");
+            throw new PodvmException("mkosi build failed (exit " + result.exitCode() + "); its reason is in the log"
+                    + " above. No image was written to the output directory.");
         }
     }
 
