@@ -24,15 +24,15 @@ public record MkosiTool(Path path, MkosiVersion version) {
                         + "; " + INSTALL_HINT + "."));
         ExecResult result = new ProcessRunner(log).run(ExecSpec.of(path.toString(), "--version")
                 .timeout(Duration.ofSeconds(30)).captureStdout());
-        if (!result.succeeded() || result.stdout().isEmpty()) {
+        if (!result.succeeded() || result.output().isEmpty()) {
             throw new PodvmException("'" + path + " --version' failed (exit " + result.exitCode()
                     + "); check the mkosi installation, or " + INSTALL_HINT + ".");
         }
         MkosiVersion version;
         try {
-            version = MkosiVersion.parse(result.stdout().get(0));
+            version = MkosiVersion.parse(result.output().get(0));
         } catch (IllegalArgumentException e) {
-            throw new PodvmException("'" + path + " --version' printed '" + result.stdout().get(0)
+            throw new PodvmException("'" + path + " --version' printed '" + result.output().get(0)
                     + "', which is not an mkosi version; " + INSTALL_HINT + ".");
         }
         if (!version.supported()) {

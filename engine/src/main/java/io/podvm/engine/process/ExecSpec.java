@@ -17,6 +17,7 @@ public final class ExecSpec {
     Consumer<String> stdout;
     Consumer<String> stderr;
     boolean captureStdout;
+    boolean captureOutput;
 
     private ExecSpec(List<String> command) {
         this.command = List.copyOf(command);
@@ -65,6 +66,15 @@ public final class ExecSpec {
     /** Keep stdout lines in the result (for short outputs such as versions and image references). */
     public ExecSpec captureStdout() {
         this.captureStdout = true;
+        return this;
+    }
+
+    /**
+     * Keep stdout and stderr lines in the result, in the order they came, instead of logging them: for
+     * queries such as {@code --version} and {@code --help}, which tools answer on either stream.
+     */
+    public ExecSpec captureOutput() {
+        this.captureOutput = true;
         return this;
     }
 

@@ -34,13 +34,16 @@ public final class ProcessRunner {
         log.info("$ " + String.join(" ", spec.command));
         Process process = start(spec);
         List<String> captured = Collections.synchronizedList(new ArrayList<>());
-        Consumer<String> stdoutSink = spec.stdout != null ? spec.stdout : log::line;
-        Consumer<String> stdout = spec.captureStdout ? line -> {
-            captured.add(line);
-            stdoutSink.accept(line);
-        } : stdoutSink;
+        Consumer<String> stdout = spec.stdout != null ? spec.stdout : log::line;
+        Consumer<String> stderr = spec.stderr != null ? spec.stderr : log::line;
+        if (spec.captureOutput) {
+            stdout = captured::add;
+            stderr = captured::add;
+        } else if (spec.captureStdout) {
+            stdout = stdout.andThen(captured::add);
+        }
         Thread outPump = pump(process.getInputStream(), stdout, "stdout");
-        Thread errPump = pump(process.getErrorStream(), spec.stderr != null ? spec.stderr : log::line, "stderr");
+        Thread errPump = pump(process.getErrorStream(), stderr, "stderr");
         int exit = waitFor(process, spec);
         join(outPump);
         join(errPump);

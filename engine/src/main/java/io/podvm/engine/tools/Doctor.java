@@ -10,7 +10,6 @@ import java.io.OutputStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -90,11 +89,11 @@ public final class Doctor {
         List<String> command = new ArrayList<>();
         command.add(path.toString());
         command.addAll(check.versionArgs());
-        List<String> output = Collections.synchronizedList(new ArrayList<>());
         BuildLog quiet = new BuildLog(OutputStream.nullOutputStream(), new SecretMasker());
+        List<String> output;
         try {
-            new ProcessRunner(quiet).run(ExecSpec.of(command).timeout(Duration.ofSeconds(30))
-                    .onStdout(output::add).onStderr(output::add));
+            output = new ProcessRunner(quiet).run(ExecSpec.of(command).timeout(Duration.ofSeconds(30))
+                    .captureOutput()).output();
         } catch (PodvmException e) {
             return "?";
         }

@@ -10,7 +10,6 @@ import io.podvm.engine.tools.Executables;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -67,14 +66,13 @@ public record UplosiTool(Path path, Form form, String version) {
 
     /** Both streams: cobra prints help on stdout, but a broken install may explain itself on stderr. */
     private static List<String> output(BuildLog log, Path path, String arg) {
-        List<String> lines = Collections.synchronizedList(new ArrayList<>());
         ExecResult result = new ProcessRunner(log).run(ExecSpec.of(path.toString(), arg)
-                .timeout(Duration.ofSeconds(30)).onStdout(lines::add).onStderr(lines::add));
+                .timeout(Duration.ofSeconds(30)).captureOutput());
         if (!result.succeeded()) {
             throw new InvalidRequestException("uplosi: '" + path + " " + arg + "' failed (exit " + result.exitCode()
-                    + "): " + String.join(" ", lines).strip() + "; " + INSTALL_HINT + ".");
+                    + "): " + String.join(" ", result.output()).strip() + "; " + INSTALL_HINT + ".");
         }
-        return lines;
+        return result.output();
     }
 
     /** Whether this uplosi can upload to the provider: OpenStack came with the upload command. */

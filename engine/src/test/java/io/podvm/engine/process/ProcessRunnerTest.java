@@ -34,8 +34,16 @@ class ProcessRunnerTest {
 
         ExecResult result = runner.run(ExecSpec.of("printf", "a\\nb\\n").captureStdout().onStdout(lines::add));
 
-        assertThat(result.stdout()).containsExactly("a", "b");
+        assertThat(result.output()).containsExactly("a", "b");
         assertThat(lines).containsExactly("a", "b");
+    }
+
+    @Test
+    void capturesBothStreamsOfAQueryInsteadOfLoggingThem() {
+        ExecResult result = runner.run(ExecSpec.of("bash", "-c", "echo version 1.2; echo note >&2").captureOutput());
+
+        assertThat(result.output()).containsExactlyInAnyOrder("version 1.2", "note");
+        assertThat(log.toString()).doesNotContain("version 1.2\n").doesNotContain("\nnote\n");
     }
 
     @Test
