@@ -160,7 +160,10 @@ class PodvmStepsTest {
     @Test
     void aPublicRegistryUserIsShown() throws Exception {
         // The counterpart of the test above: the fake does print the user, so the mask is what hides it there.
-        add(new UsernamePasswordCredentialsImpl(CredentialsScope.GLOBAL, "registry", "", "robot", REGISTRY_PASSWORD));
+        UsernamePasswordCredentialsImpl registry = new UsernamePasswordCredentialsImpl(CredentialsScope.GLOBAL,
+                "registry", "", "robot", REGISTRY_PASSWORD);
+        registry.setUsernameSecret(false);
+        add(registry);
         WorkflowRun run = build("""
                 node('podvm') {
                   podvmBinaries mode: 'pull', image: 'registry.example.com/podvm/binaries:1.0', puller: 'podman',
