@@ -43,18 +43,4 @@ final class PlainValues {
         }
         return value.toString();
     }
-
-    /** A list parameter as strings (Groovy may hand in GStrings); null stays null. */
-    static ArrayList<String> strings(Collection<?> list) {
-        if (list == null) {
-            return null;
-        }
-        ArrayList<String> copy = new ArrayList<>();
-        for (Object element : list) {
-            if (element != null) {
-                copy.add(element.toString());
-            }
-        }
-        return copy;
-    }
 }

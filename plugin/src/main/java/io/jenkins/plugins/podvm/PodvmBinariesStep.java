@@ -25,7 +25,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import net.sf.json.JSONObject;
 import org.jenkinsci.Symbol;
 import org.jenkinsci.plugins.structs.describable.CustomDescribableModel;
 import org.jenkinsci.plugins.workflow.steps.Step;
@@ -36,7 +35,6 @@ import org.kohsuke.stapler.AncestorInPath;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
 import org.kohsuke.stapler.QueryParameter;
-import org.kohsuke.stapler.StaplerRequest2;
 import org.kohsuke.stapler.verb.POST;
 
 /**
@@ -99,7 +97,7 @@ public final class PodvmBinariesStep extends Step {
      */
     @DataBoundSetter
     public void setBuildArgs(List<String> buildArgs) {
-        this.buildArgs = buildArgs == null || buildArgs.isEmpty() ? null : PlainValues.strings(buildArgs);
+        this.buildArgs = ListParameters.values(buildArgs);
     }
 
     public String getBuilder() {
@@ -171,7 +169,7 @@ public final class PodvmBinariesStep extends Step {
 
     @DataBoundSetter
     public void setOverlays(List<String> overlays) {
-        this.overlays = overlays == null || overlays.isEmpty() ? null : PlainValues.strings(overlays);
+        this.overlays = ListParameters.values(overlays);
     }
 
     @Override
@@ -252,9 +250,6 @@ public final class PodvmBinariesStep extends Step {
     @Extension
     @Symbol(FUNCTION)
     public static final class DescriptorImpl extends StepDescriptor implements CustomDescribableModel {
-        /** The list parameters, which the form shows as text areas with one value per line. */
-        private static final String[] LIST_FIELDS = {"buildArgs", "overlays"};
-
         @Override
         public String getFunctionName() {
             return FUNCTION;
@@ -278,14 +273,9 @@ public final class PodvmBinariesStep extends Step {
             return KeyValues.mapsToLists(arguments, "buildArgs");
         }
 
-        @Override
-        public Step newInstance(@CheckForNull StaplerRequest2 req, @NonNull JSONObject formData) throws FormException {
-            return super.newInstance(req, FormLines.textToLists(formData, LIST_FIELDS));
-        }
-
         /** The text of a list parameter's text area (config.jelly). */
         public String lines(List<String> values) {
-            return FormLines.join(values);
+            return ListParameters.join(values);
         }
 
         @POST

@@ -29,7 +29,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import net.sf.json.JSONObject;
 import org.jenkinsci.Symbol;
 import org.jenkinsci.plugins.plaincredentials.FileCredentials;
 import org.jenkinsci.plugins.plaincredentials.StringCredentials;
@@ -41,7 +40,6 @@ import org.kohsuke.stapler.AncestorInPath;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
 import org.kohsuke.stapler.QueryParameter;
-import org.kohsuke.stapler.StaplerRequest2;
 import org.kohsuke.stapler.verb.POST;
 
 /**
@@ -143,7 +141,7 @@ public final class PodvmMkosiStep extends Step {
 
     @DataBoundSetter
     public void setExtraPackages(List<String> extraPackages) {
-        this.extraPackages = extraPackages == null || extraPackages.isEmpty() ? null : PlainValues.strings(extraPackages);
+        this.extraPackages = ListParameters.values(extraPackages);
     }
 
     public boolean isQcow2() {
@@ -289,14 +287,9 @@ public final class PodvmMkosiStep extends Step {
             return PodvmStepExecution.REQUIRED_CONTEXT;
         }
 
-        @Override
-        public Step newInstance(@CheckForNull StaplerRequest2 req, @NonNull JSONObject formData) throws FormException {
-            return super.newInstance(req, FormLines.textToLists(formData, "extraPackages"));
-        }
-
         /** The text of a list parameter's text area (config.jelly). */
         public String lines(List<String> values) {
-            return FormLines.join(values);
+            return ListParameters.join(values);
         }
 
         @POST

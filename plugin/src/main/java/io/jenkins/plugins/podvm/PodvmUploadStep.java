@@ -29,7 +29,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import net.sf.json.JSONObject;
 import org.jenkinsci.Symbol;
 import org.jenkinsci.plugins.plaincredentials.FileCredentials;
 import org.jenkinsci.plugins.plaincredentials.StringCredentials;
@@ -42,7 +41,6 @@ import org.kohsuke.stapler.AncestorInPath;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
 import org.kohsuke.stapler.QueryParameter;
-import org.kohsuke.stapler.StaplerRequest2;
 import org.kohsuke.stapler.verb.POST;
 
 /**
@@ -160,7 +158,7 @@ public final class PodvmUploadStep extends Step {
      */
     @DataBoundSetter
     public void setSettings(List<String> settings) {
-        this.settings = settings == null || settings.isEmpty() ? null : PlainValues.strings(settings);
+        this.settings = ListParameters.values(settings);
     }
 
     public List<String> getEnableVariants() {
@@ -169,8 +167,7 @@ public final class PodvmUploadStep extends Step {
 
     @DataBoundSetter
     public void setEnableVariants(List<String> enableVariants) {
-        this.enableVariants = enableVariants == null || enableVariants.isEmpty() ? null
-                : PlainValues.strings(enableVariants);
+        this.enableVariants = ListParameters.values(enableVariants);
     }
 
     public List<String> getDisableVariants() {
@@ -179,8 +176,7 @@ public final class PodvmUploadStep extends Step {
 
     @DataBoundSetter
     public void setDisableVariants(List<String> disableVariants) {
-        this.disableVariants = disableVariants == null || disableVariants.isEmpty() ? null
-                : PlainValues.strings(disableVariants);
+        this.disableVariants = ListParameters.values(disableVariants);
     }
 
     public String getAzureTenantId() {
@@ -331,9 +327,6 @@ public final class PodvmUploadStep extends Step {
     @Extension
     @Symbol(FUNCTION)
     public static final class DescriptorImpl extends StepDescriptor implements CustomDescribableModel {
-        /** The list parameters, which the form shows as text areas with one value per line. */
-        private static final String[] LIST_FIELDS = {"settings", "enableVariants", "disableVariants"};
-
         @Override
         public String getFunctionName() {
             return FUNCTION;
@@ -357,14 +350,9 @@ public final class PodvmUploadStep extends Step {
             return KeyValues.mapsToLists(arguments, "settings");
         }
 
-        @Override
-        public Step newInstance(@CheckForNull StaplerRequest2 req, @NonNull JSONObject formData) throws FormException {
-            return super.newInstance(req, FormLines.textToLists(formData, LIST_FIELDS));
-        }
-
         /** The text of a list parameter's text area (config.jelly). */
         public String lines(List<String> values) {
-            return FormLines.join(values);
+            return ListParameters.join(values);
         }
 
         @POST
