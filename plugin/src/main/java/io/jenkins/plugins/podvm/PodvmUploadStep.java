@@ -215,8 +215,8 @@ public final class PodvmUploadStep extends Step {
     UploadRequest.Builder request() throws AbortException {
         UploadRequest.Builder b = UploadRequest.builder().image(image).provider(provider).name(name)
                 .imageVersion(imageVersion).imageVersionFile(imageVersionFile).incrementVersion(incrementVersion)
-                .configDir(configDir).settings(KeyValues.toMap(settings, FUNCTION + " settings", "aws.region=eu-central-1"))
-                .uplosi(uplosi);
+                .configDir(configDir).uplosi(uplosi)
+                .settings(KeyValues.toMap(settings, FUNCTION + " settings", "aws.region=eu-central-1"));
         if (enableVariants != null) {
             enableVariants.forEach(b::enableVariant);
         }
