@@ -19,8 +19,9 @@ import org.jenkinsci.plugins.workflow.libs.LibraryRetriever;
 /**
  * Offers the shared library {@code podvm} (the repository's {@code vars/}, {@code src/} and {@code resources/},
  * bundled in this plugin) to every job, so that {@code @Library('podvm') _} works with no SCM set-up. It is
- * loaded only when a Jenkinsfile asks for it (not implicit), and it is trusted like a global library: it is this plugin's own code, which
- * a job cannot change. Its version is this plugin's; asking for another version is refused.
+ * loaded only when a Jenkinsfile asks for it (not implicit), and it is trusted like a global library: it is
+ * this plugin's own code, which a job cannot change. Its version is this plugin's; asking for another version
+ * is refused.
  */
 @Extension
 public final class BundledLibrary extends LibraryResolver {
