@@ -1,4 +1,5 @@
 # The seed's verbs, on top of the podvm CLI. Run as root (mkosi builds images as root here).
+# Maven is the wrapper's (./mvnw, Maven 3.9.16 from Maven Central): the plugin parent needs 3.9.6 or newer.
 SHELL := /bin/bash
 PODVM := bin/podvm
 CLI_JAR = $(wildcard engine/target/podvm-engine-*-cli.jar)
@@ -6,13 +7,13 @@ CLI_JAR = $(wildcard engine/target/podvm-engine-*-cli.jar)
 SSH_PUBLIC_KEY ?= $(firstword $(wildcard $(HOME)/.ssh/id_ed25519.pub $(HOME)/.ssh/id_ecdsa.pub $(HOME)/.ssh/id_rsa.pub))
 PODVM_MKOSI_FLAGS ?= --qcow2
 
-.PHONY: tools cli image image-debug test doctor clean
+.PHONY: tools cli image image-debug test plugin doctor clean
 
 tools:
 	@if [ "$$(id -u)" -eq 0 ]; then scripts/install-tools.sh; else sudo scripts/install-tools.sh; fi
 
 cli:
-	mvn -B -q package -DskipTests
+	./mvnw -B -q package -DskipTests
 
 image: tools cli
 	$(PODVM) mkosi --variant production $(PODVM_MKOSI_FLAGS)
@@ -24,8 +25,12 @@ doctor: cli
 	$(PODVM) doctor
 
 test: tools
-	mvn -B verify
+	./mvnw -B verify
+
+# The Jenkins plugin: needs the Jenkins Maven repository (https://repo.jenkins-ci.org/public/).
+plugin:
+	./mvnw -B -Pjenkins -pl plugin -am verify
 
 clean:
 	rm -rf build
-	mvn -B -q clean
+	./mvnw -B -q clean

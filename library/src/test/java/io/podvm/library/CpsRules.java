@@ -37,7 +37,8 @@ final class CpsRules {
     /** Steps the library and examples might call; a @NonCPS method must call none of them. */
     static final Set<String> STEPS = Set.of("stage", "parallel", "podvmBinaries", "podvmMkosi", "podvmUpload",
             "archiveArtifacts", "fingerprint", "properties", "writeFile", "readFile", "error", "echo", "pwd",
-            "dir", "node", "sh", "script", "steps", "pipeline", "withCredentials", "timeout", "retry", "sleep");
+            "dir", "node", "sh", "script", "steps", "pipeline", "withCredentials", "timeout", "retry", "sleep",
+            "libraryResource", "fileExists");
 
     /** Groovy methods that call back a closure. */
     static final Set<String> CLOSURE_METHODS = Set.of("each", "eachWithIndex", "reverseEach", "collect",

@@ -42,7 +42,8 @@ class CpsSyntaxTest {
     @Test
     void checksAllTheLibrary() throws IOException {
         assertThat(pipelineSources()).extracting(file -> Pipeline.LIBRARY_ROOT.relativize(file).toString())
-                .contains("vars/podvmImage.groovy", "vars/podvmNightlyPipeline.groovy",
+                .contains("vars/podvmImage.groovy", "vars/podvmNightlyPipeline.groovy", "vars/podvmUplosiConfig.groovy",
+                        "src/io/podvm/pipeline/ImageArguments.groovy", "src/io/podvm/pipeline/NightlySettings.groovy",
                         "examples/Jenkinsfile.nightly", "examples/Jenkinsfile.debug");
     }
 

@@ -1,6 +1,7 @@
 package io.podvm.library;
 
 import groovy.lang.Binding;
+import groovy.lang.GroovyClassLoader;
 import groovy.lang.GroovyShell;
 import groovy.lang.Script;
 import java.io.IOException;
@@ -20,14 +21,22 @@ import org.codehaus.groovy.runtime.InvokerHelper;
 
 /**
  * A pretend Pipeline run: the library's vars/ scripts on Groovy 2.4 in one binding with stand-ins for
- * the steps (pipeline-steps.groovy), which record each call in {@link #recorder}. The step stand-ins
- * answer like the real steps; a test changes an answer with {@code recorder.whenCalled(step, fn)}.
+ * the steps (pipeline-steps.groovy), which record each call in {@link #recorder}. The scripts see the
+ * library's src/ classes, as Jenkins' library class loader gives them, and libraryResource reads the
+ * library's resources/. The step stand-ins answer like the real steps; a test changes an answer with
+ * {@code recorder.whenCalled(step, fn)}.
  */
 public final class Pipeline {
 
-    /** The repository root: where Jenkins finds vars/ and src/. Set by the module's pom. */
+    /** The repository root: where Jenkins finds vars/, src/ and resources/. Set by the module's pom. */
     public static final Path LIBRARY_ROOT =
             Path.of(System.getProperty("podvm.library.root", "..")).toAbsolutePath().normalize();
+
+    /**
+     * Compiles the library's src/ classes from their sources on first use, once per test run, for every
+     * script: one class per src/ file, as in a build, whichever script uses it first.
+     */
+    private static final GroovyClassLoader SRC = srcLoader();
 
     public static final String WORKSPACE = "/jenkins/workspace/podvm-nightly";
 
@@ -51,6 +60,7 @@ public final class Pipeline {
         binding.setVariable("currentBuild", currentBuild);
         binding.setVariable("files", files);
         binding.setVariable("workspace", WORKSPACE);
+        binding.setVariable("libraryRoot", LIBRARY_ROOT.toString());
         load("pipeline-steps", resource("pipeline-steps.groovy")).run();
         for (Path file : varsFiles()) {
             String name = file.getFileName().toString().replaceFirst("\\.groovy$", "");
@@ -115,9 +125,14 @@ public final class Pipeline {
      */
     private Script load(String className, String text) {
         Class<?> compiled = COMPILED.computeIfAbsent(className + "\n" + text, key ->
-                new GroovyShell(Pipeline.class.getClassLoader(), new Binding(), compilerConfiguration())
-                        .parse(text, className).getClass());
+                new GroovyShell(SRC, new Binding(), compilerConfiguration()).parse(text, className).getClass());
         return InvokerHelper.createScript(compiled, binding);
+    }
+
+    private static GroovyClassLoader srcLoader() {
+        GroovyClassLoader loader = new GroovyClassLoader(Pipeline.class.getClassLoader(), compilerConfiguration());
+        loader.addClasspath(LIBRARY_ROOT.resolve("src").toString());
+        return loader;
     }
 
     public static String read(Path file) {

@@ -61,6 +61,16 @@ binding.writeFile = { Map args ->
 
 binding.pwd = { -> workspace }
 
+// Reads the library's resources/, as Jenkins' libraryResource does; a missing one fails as there.
+binding.libraryResource = { String path ->
+    rec.record('libraryResource', path)
+    File file = new File(new File(libraryRoot, 'resources'), path)
+    if (!file.isFile()) {
+        throw new PipelineError("No such library resource ${path} could be found.")
+    }
+    return file.getText('UTF-8')
+}
+
 // For the scripted example: node runs its body; checkout records what it was given.
 binding.node = { String label, Closure body ->
     rec.record('node', label)

@@ -10,10 +10,12 @@ import hudson.slaves.WorkspaceList;
 import io.podvm.engine.PodvmException;
 import io.podvm.engine.log.BuildLog;
 import io.podvm.engine.log.SecretMasker;
+import io.podvm.engine.process.HostEnvironment;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +23,9 @@ import jenkins.MasterToSlaveFileCallable;
 
 /**
  * One engine call, run on the agent in the workspace: the engine's log goes to the build log through the
- * engine's masking, and the result comes back as plain values. Subclasses hold the (serializable) engine
+ * engine's masking, and the result comes back as plain values. The step's environment (as {@code sh} would
+ * see it: the agent's, withEnv, tool, withCredentials) travels with the call, and the engine finds its tools
+ * on that PATH and gives their processes what they need from it. Subclasses hold the (serializable) engine
  * request and do nothing but hand it to the engine.
  *
  * <p>Abort: Jenkins interrupts the step's thread; remoting then cancels this call on the agent, which
@@ -37,15 +41,23 @@ abstract class EngineCall extends MasterToSlaveFileCallable<LinkedHashMap<String
     private final ArrayList<String> secrets;
     /** {@code WorkspaceList.tempDir(workspace)} on the agent, for the engine's credential directory. */
     private final String secretsParent;
+    /** The step's environment, a plain map so that it crosses the channel as JDK classes only. */
+    private final HashMap<String, String> environment;
 
-    EngineCall(TaskListener listener, List<String> secrets, @CheckForNull String secretsParent) {
+    EngineCall(TaskListener listener, List<String> secrets, @CheckForNull String secretsParent,
+            Map<String, String> environment) {
         this.listener = listener;
         this.secrets = new ArrayList<>(secrets);
         this.secretsParent = secretsParent;
+        this.environment = new HashMap<>(environment);
     }
 
-    /** Runs the engine; {@code workspace} resolves the request's relative paths. */
-    protected abstract Map<String, Object> call(BuildLog log, Path workspace, @CheckForNull Path secretsParent);
+    /**
+     * Runs the engine; {@code workspace} resolves the request's relative paths, {@code host} is the step's
+     * environment, built on the agent.
+     */
+    protected abstract Map<String, Object> call(BuildLog log, Path workspace, @CheckForNull Path secretsParent,
+            HostEnvironment host);
 
     @Override
     public LinkedHashMap<String, Object> invoke(File workspace, VirtualChannel channel)
@@ -55,7 +67,7 @@ abstract class EngineCall extends MasterToSlaveFileCallable<LinkedHashMap<String
         BuildLog log = new BuildLog(listener.getLogger(), masker);
         try {
             Map<String, Object> result = call(log, workspace.toPath(),
-                    secretsParent == null ? null : Path.of(secretsParent));
+                    secretsParent == null ? null : Path.of(secretsParent), HostEnvironment.of(environment));
             return PlainValues.copyMap(result);
         } catch (PodvmException e) {
             // The engine's messages are whole sentences for the user: no stack trace, and masked, since a

@@ -43,33 +43,4 @@ final class PlainValues {
         }
         return value.toString();
     }
-
-    /**
-     * A map parameter as the step received it from Groovy (values may be GStrings or numbers), as strings.
-     * Returns null for null, so that an unset parameter stays unset.
-     */
-    static LinkedHashMap<String, String> strings(Map<?, ?> map) {
-        if (map == null) {
-            return null;
-        }
-        LinkedHashMap<String, String> copy = new LinkedHashMap<>();
-        for (Map.Entry<?, ?> entry : map.entrySet()) {
-            copy.put(String.valueOf(entry.getKey()), entry.getValue() == null ? null : entry.getValue().toString());
-        }
-        return copy;
-    }
-
-    /** A list parameter as strings (Groovy may hand in GStrings); null stays null. */
-    static ArrayList<String> strings(Collection<?> list) {
-        if (list == null) {
-            return null;
-        }
-        ArrayList<String> copy = new ArrayList<>();
-        for (Object element : list) {
-            if (element != null) {
-                copy.add(element.toString());
-            }
-        }
-        return copy;
-    }
 }

@@ -5,6 +5,7 @@ import edu.umd.cs.findbugs.annotations.CheckForNull;
 import edu.umd.cs.findbugs.annotations.NonNull;
 import edu.umd.cs.findbugs.annotations.SuppressFBWarnings;
 import hudson.AbortException;
+import hudson.EnvVars;
 import hudson.Extension;
 import hudson.FilePath;
 import hudson.Util;
@@ -16,14 +17,16 @@ import hudson.util.ListBoxModel;
 import io.podvm.engine.PodvmException;
 import io.podvm.engine.binaries.BinariesRequest;
 import io.podvm.engine.binaries.BinariesTreeMaker;
-import io.podvm.engine.binaries.ToolFinder;
 import io.podvm.engine.log.BuildLog;
+import io.podvm.engine.process.HostEnvironment;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.jenkinsci.Symbol;
+import org.jenkinsci.plugins.structs.describable.CustomDescribableModel;
 import org.jenkinsci.plugins.workflow.steps.Step;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
@@ -46,7 +49,7 @@ public final class PodvmBinariesStep extends Step {
     private final String mode;
     private String dockerfile;
     private String context;
-    private Map<String, String> buildArgs;
+    private List<String> buildArgs;
     private String builder;
     private String isolation;
     private String image;
@@ -84,14 +87,17 @@ public final class PodvmBinariesStep extends Step {
         this.context = Util.fixEmptyAndTrim(context);
     }
 
-    public Map<String, String> getBuildArgs() {
+    public List<String> getBuildArgs() {
         return buildArgs;
     }
 
-    /** Build arguments as a map ({@code [TEE_PLATFORM: 'snp']}); values are taken as strings. */
+    /**
+     * Build arguments as {@code NAME=value} strings ({@code ['TEE_PLATFORM=snp']}); a Jenkinsfile may also pass
+     * a map ({@code [TEE_PLATFORM: 'snp']}), which the descriptor turns into this list.
+     */
     @DataBoundSetter
-    public void setBuildArgs(Map<String, String> buildArgs) {
-        this.buildArgs = buildArgs == null || buildArgs.isEmpty() ? null : PlainValues.strings(buildArgs);
+    public void setBuildArgs(List<String> buildArgs) {
+        this.buildArgs = ListParameters.values(buildArgs);
     }
 
     public String getBuilder() {
@@ -163,7 +169,7 @@ public final class PodvmBinariesStep extends Step {
 
     @DataBoundSetter
     public void setOverlays(List<String> overlays) {
-        this.overlays = overlays == null || overlays.isEmpty() ? null : PlainValues.strings(overlays);
+        this.overlays = ListParameters.values(overlays);
     }
 
     @Override
@@ -172,8 +178,9 @@ public final class PodvmBinariesStep extends Step {
     }
 
     /** The request without the registry user; the engine validates it (and the form checks reuse that). */
-    BinariesRequest.Builder request() {
-        return BinariesRequest.builder().mode(mode).dockerfile(dockerfile).context(context).buildArgs(buildArgs)
+    BinariesRequest.Builder request() throws AbortException {
+        return BinariesRequest.builder().mode(mode).dockerfile(dockerfile).context(context)
+                .buildArgs(KeyValues.toMap(buildArgs, FUNCTION + " buildArgs", "TEE_PLATFORM=snp"))
                 .builder(builder).isolation(isolation).image(image).insecureRegistry(insecureRegistry)
                 .puller(puller).output(output).overlays(overlays);
     }
@@ -186,30 +193,36 @@ public final class PodvmBinariesStep extends Step {
         private final transient PodvmBinariesStep step;
 
         Execution(PodvmBinariesStep step, StepContext context) {
-            super(context, FUNCTION);
+            super(context, step.getDescriptor());
             this.step = step;
         }
 
         @Override
         protected LinkedHashMap<String, Object> call(@NonNull Run<?, ?> run, @NonNull TaskListener listener,
-                @NonNull FilePath workspace) throws Exception {
+                @NonNull FilePath workspace, @NonNull EnvVars environment) throws Exception {
             BinariesRequest.Builder builder = step.request();
             String password = null;
+            // The password, and the user when the credential says it is secret, as withCredentials masks them.
+            List<String> secrets = new ArrayList<>();
             if (step.registryCredentialsId != null) {
                 StandardUsernamePasswordCredentials registry = (StandardUsernamePasswordCredentials) CredentialsLookup
                         .find(run, step.registryCredentialsId, FUNCTION + " registryCredentialsId", REGISTRY_KINDS);
                 builder.registryUser(registry.getUsername());
                 password = registry.getPassword().getPlainText();
+                secrets.add(password);
+                if (registry.isUsernameSecret()) {
+                    secrets.add(registry.getUsername());
+                }
             }
             BinariesRequest request;
             try {
                 request = builder.build();
             } catch (PodvmException e) {
-                // The request holds no secret (the password is not part of it): its messages are safe as they are.
-                throw new AbortException(e.getMessage());
+                // A message may quote the registry user, which may be secret.
+                throw new AbortException(EngineCall.mask(e.getMessage(), secrets));
             }
             return EngineCall.run(workspace,
-                    new Call(listener, request, password, EngineCall.secretsParent(workspace)));
+                    new Call(listener, request, password, secrets, EngineCall.secretsParent(workspace), environment));
         }
     }
 
@@ -221,22 +234,22 @@ public final class PodvmBinariesStep extends Step {
         private final String registryPassword;
 
         Call(TaskListener listener, BinariesRequest request, @CheckForNull String registryPassword,
-                @CheckForNull String secretsParent) {
-            super(listener, registryPassword == null ? List.of() : List.of(registryPassword), secretsParent);
+                List<String> secrets, @CheckForNull String secretsParent, EnvVars environment) {
+            super(listener, secrets, secretsParent, environment);
             this.request = request;
             this.registryPassword = registryPassword;
         }
 
         @Override
-        protected Map<String, Object> call(BuildLog log, Path workspace, @CheckForNull Path secretsParent) {
-            return new BinariesTreeMaker(log, workspace, secretsParent, ToolFinder.PATH)
-                    .make(request, registryPassword).toMap();
+        protected Map<String, Object> call(BuildLog log, Path workspace, @CheckForNull Path secretsParent,
+                HostEnvironment host) {
+            return new BinariesTreeMaker(log, workspace, secretsParent, host).make(request, registryPassword).toMap();
         }
     }
 
     @Extension
     @Symbol(FUNCTION)
-    public static final class DescriptorImpl extends StepDescriptor {
+    public static final class DescriptorImpl extends StepDescriptor implements CustomDescribableModel {
         @Override
         public String getFunctionName() {
             return FUNCTION;
@@ -250,7 +263,19 @@ public final class PodvmBinariesStep extends Step {
 
         @Override
         public Set<? extends Class<?>> getRequiredContext() {
-            return Set.of(Run.class, TaskListener.class, FilePath.class);
+            return PodvmStepExecution.REQUIRED_CONTEXT;
+        }
+
+        /** {@code buildArgs: [TEE_PLATFORM: 'snp']}, the map form Jenkinsfiles use, as the list the step takes. */
+        @NonNull
+        @Override
+        public Map<String, Object> customInstantiate(@NonNull Map<String, Object> arguments) {
+            return KeyValues.mapsToLists(arguments, "buildArgs");
+        }
+
+        /** The text of a list parameter's text area (config.jelly). */
+        public String lines(List<String> values) {
+            return ListParameters.join(values);
         }
 
         @POST

@@ -6,6 +6,7 @@ import edu.umd.cs.findbugs.annotations.CheckForNull;
 import edu.umd.cs.findbugs.annotations.NonNull;
 import edu.umd.cs.findbugs.annotations.SuppressFBWarnings;
 import hudson.AbortException;
+import hudson.EnvVars;
 import hudson.Extension;
 import hudson.FilePath;
 import hudson.Util;
@@ -21,6 +22,7 @@ import io.podvm.engine.log.SecretMasker;
 import io.podvm.engine.mkosi.ImageBuilder;
 import io.podvm.engine.mkosi.ImageRequest;
 import io.podvm.engine.mkosi.SshKeys;
+import io.podvm.engine.process.HostEnvironment;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -139,7 +141,7 @@ public final class PodvmMkosiStep extends Step {
 
     @DataBoundSetter
     public void setExtraPackages(List<String> extraPackages) {
-        this.extraPackages = extraPackages == null || extraPackages.isEmpty() ? null : PlainValues.strings(extraPackages);
+        this.extraPackages = ListParameters.values(extraPackages);
     }
 
     public boolean isQcow2() {
@@ -199,13 +201,13 @@ public final class PodvmMkosiStep extends Step {
         private final transient PodvmMkosiStep step;
 
         Execution(PodvmMkosiStep step, StepContext context) {
-            super(context, FUNCTION);
+            super(context, step.getDescriptor());
             this.step = step;
         }
 
         @Override
         protected LinkedHashMap<String, Object> call(@NonNull Run<?, ?> run, @NonNull TaskListener listener,
-                @NonNull FilePath workspace) throws Exception {
+                @NonNull FilePath workspace, @NonNull EnvVars environment) throws Exception {
             // The SSH key is read here, on the controller, and only its public key goes into the request:
             // the private key never reaches the agent.
             SecretMasker masker = new SecretMasker();
@@ -219,7 +221,7 @@ public final class PodvmMkosiStep extends Step {
             } catch (PodvmException e) {
                 throw new AbortException(masker.mask(e.getMessage()));
             }
-            return EngineCall.run(workspace, new Call(listener, request));
+            return EngineCall.run(workspace, new Call(listener, request, environment));
         }
 
         private static void addKey(ImageRequest.Builder builder, Run<?, ?> run, String id, SecretMasker masker)
@@ -254,14 +256,15 @@ public final class PodvmMkosiStep extends Step {
 
         private final ImageRequest request;
 
-        Call(TaskListener listener, ImageRequest request) {
-            super(listener, List.of(), null);
+        Call(TaskListener listener, ImageRequest request, EnvVars environment) {
+            super(listener, List.of(), null, environment);
             this.request = request;
         }
 
         @Override
-        protected Map<String, Object> call(BuildLog log, Path workspace, @CheckForNull Path secretsParent) {
-            return new ImageBuilder(log, workspace).build(request).toMap();
+        protected Map<String, Object> call(BuildLog log, Path workspace, @CheckForNull Path secretsParent,
+                HostEnvironment host) {
+            return new ImageBuilder(log, workspace, host).build(request).toMap();
         }
     }
 
@@ -281,7 +284,12 @@ public final class PodvmMkosiStep extends Step {
 
         @Override
         public Set<? extends Class<?>> getRequiredContext() {
-            return Set.of(Run.class, TaskListener.class, FilePath.class);
+            return PodvmStepExecution.REQUIRED_CONTEXT;
+        }
+
+        /** The text of a list parameter's text area (config.jelly). */
+        public String lines(List<String> values) {
+            return ListParameters.join(values);
         }
 
         @POST

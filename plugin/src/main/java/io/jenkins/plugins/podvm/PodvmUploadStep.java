@@ -6,6 +6,7 @@ import edu.umd.cs.findbugs.annotations.CheckForNull;
 import edu.umd.cs.findbugs.annotations.NonNull;
 import edu.umd.cs.findbugs.annotations.SuppressFBWarnings;
 import hudson.AbortException;
+import hudson.EnvVars;
 import hudson.Extension;
 import hudson.FilePath;
 import hudson.Util;
@@ -16,12 +17,14 @@ import hudson.util.FormValidation;
 import hudson.util.ListBoxModel;
 import io.podvm.engine.PodvmException;
 import io.podvm.engine.log.BuildLog;
+import io.podvm.engine.process.HostEnvironment;
 import io.podvm.engine.upload.Provider;
 import io.podvm.engine.upload.ProviderCredentials;
 import io.podvm.engine.upload.UploadRequest;
 import io.podvm.engine.upload.Uploader;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +32,7 @@ import java.util.Set;
 import org.jenkinsci.Symbol;
 import org.jenkinsci.plugins.plaincredentials.FileCredentials;
 import org.jenkinsci.plugins.plaincredentials.StringCredentials;
+import org.jenkinsci.plugins.structs.describable.CustomDescribableModel;
 import org.jenkinsci.plugins.workflow.steps.Step;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
@@ -64,7 +68,7 @@ public final class PodvmUploadStep extends Step {
     private String imageVersionFile;
     private boolean incrementVersion;
     private String configDir;
-    private Map<String, String> settings;
+    private List<String> settings;
     private List<String> enableVariants;
     private List<String> disableVariants;
     private String azureTenantId;
@@ -143,14 +147,18 @@ public final class PodvmUploadStep extends Step {
         this.configDir = Util.fixEmptyAndTrim(configDir);
     }
 
-    public Map<String, String> getSettings() {
+    public List<String> getSettings() {
         return settings;
     }
 
-    /** uplosi settings below {@code [base]}, such as {@code ['aws.region': 'eu-central-1']}; values as strings. */
+    /**
+     * uplosi settings below {@code [base]} as {@code name=value} strings, such as
+     * {@code ['aws.region=eu-central-1']}; a Jenkinsfile may also pass a map ({@code ['aws.region': 'eu-central-1']}),
+     * which the descriptor turns into this list.
+     */
     @DataBoundSetter
-    public void setSettings(Map<String, String> settings) {
-        this.settings = settings == null || settings.isEmpty() ? null : PlainValues.strings(settings);
+    public void setSettings(List<String> settings) {
+        this.settings = ListParameters.values(settings);
     }
 
     public List<String> getEnableVariants() {
@@ -159,8 +167,7 @@ public final class PodvmUploadStep extends Step {
 
     @DataBoundSetter
     public void setEnableVariants(List<String> enableVariants) {
-        this.enableVariants = enableVariants == null || enableVariants.isEmpty() ? null
-                : PlainValues.strings(enableVariants);
+        this.enableVariants = ListParameters.values(enableVariants);
     }
 
     public List<String> getDisableVariants() {
@@ -169,8 +176,7 @@ public final class PodvmUploadStep extends Step {
 
     @DataBoundSetter
     public void setDisableVariants(List<String> disableVariants) {
-        this.disableVariants = disableVariants == null || disableVariants.isEmpty() ? null
-                : PlainValues.strings(disableVariants);
+        this.disableVariants = ListParameters.values(disableVariants);
     }
 
     public String getAzureTenantId() {
@@ -206,10 +212,11 @@ public final class PodvmUploadStep extends Step {
     }
 
     /** The request without credentials; the engine validates it (and the form checks reuse that). */
-    UploadRequest.Builder request() {
+    UploadRequest.Builder request() throws AbortException {
         UploadRequest.Builder b = UploadRequest.builder().image(image).provider(provider).name(name)
                 .imageVersion(imageVersion).imageVersionFile(imageVersionFile).incrementVersion(incrementVersion)
-                .configDir(configDir).settings(settings).uplosi(uplosi);
+                .configDir(configDir).uplosi(uplosi)
+                .settings(KeyValues.toMap(settings, FUNCTION + " settings", "aws.region=eu-central-1"));
         if (enableVariants != null) {
             enableVariants.forEach(b::enableVariant);
         }
@@ -219,8 +226,13 @@ public final class PodvmUploadStep extends Step {
         return b;
     }
 
-    /** The provider's credentials from the Jenkins store, as the engine takes them (contents, not paths). */
-    ProviderCredentials credentials(Run<?, ?> run, Provider parsed) throws IOException {
+    /**
+     * The provider's credentials from the Jenkins store, as the engine takes them (contents, not paths).
+     *
+     * @param secretUsers receives the user name of a key pair whose credential says it is secret (AWS access key
+     *                    id, Azure client id), to be masked as withCredentials masks it
+     */
+    ProviderCredentials credentials(Run<?, ?> run, Provider parsed, List<String> secretUsers) throws IOException {
         if (credentialsId == null) {
             // uplosi then uses whatever the agent itself has (instance roles, ~/.aws, ...).
             return ProviderCredentials.none();
@@ -230,13 +242,11 @@ public final class PodvmUploadStep extends Step {
         // A switch expression, so that a new provider cannot compile without its credentials.
         return switch (parsed) {
             case AWS -> {
-                StandardUsernamePasswordCredentials keys = (StandardUsernamePasswordCredentials)
-                        CredentialsLookup.find(run, credentialsId, use, KEY_PAIR_KINDS);
+                StandardUsernamePasswordCredentials keys = keyPair(run, use, secretUsers);
                 yield b.aws(keys.getUsername(), keys.getPassword().getPlainText(), null).build();
             }
             case AZURE -> {
-                StandardUsernamePasswordCredentials principal = (StandardUsernamePasswordCredentials)
-                        CredentialsLookup.find(run, credentialsId, use, KEY_PAIR_KINDS);
+                StandardUsernamePasswordCredentials principal = keyPair(run, use, secretUsers);
                 yield b.azure(principal.getUsername(), principal.getPassword().getPlainText(), azureTenantId,
                         azureSubscriptionId).build();
             }
@@ -245,6 +255,16 @@ public final class PodvmUploadStep extends Step {
             case OPENSTACK -> b.openstackCloudsYaml(
                     text(CredentialsLookup.find(run, credentialsId, use, OPENSTACK_KINDS))).build();
         };
+    }
+
+    private StandardUsernamePasswordCredentials keyPair(Run<?, ?> run, String use, List<String> secretUsers)
+            throws IOException {
+        StandardUsernamePasswordCredentials pair = (StandardUsernamePasswordCredentials)
+                CredentialsLookup.find(run, credentialsId, use, KEY_PAIR_KINDS);
+        if (pair.isUsernameSecret()) {
+            secretUsers.add(pair.getUsername());
+        }
+        return pair;
     }
 
     private static String text(StandardCredentials credential) throws IOException {
@@ -259,21 +279,22 @@ public final class PodvmUploadStep extends Step {
         private final transient PodvmUploadStep step;
 
         Execution(PodvmUploadStep step, StepContext context) {
-            super(context, FUNCTION);
+            super(context, step.getDescriptor());
             this.step = step;
         }
 
         @Override
         protected LinkedHashMap<String, Object> call(@NonNull Run<?, ?> run, @NonNull TaskListener listener,
-                @NonNull FilePath workspace) throws Exception {
+                @NonNull FilePath workspace, @NonNull EnvVars environment) throws Exception {
             Provider parsed;
             try {
                 parsed = Provider.parse(step.provider, "provider");
             } catch (PodvmException e) {
                 throw new AbortException(e.getMessage());
             }
-            ProviderCredentials credentials = step.credentials(run, parsed);
-            List<String> secrets = credentials.secrets();
+            List<String> secrets = new ArrayList<>();
+            ProviderCredentials credentials = step.credentials(run, parsed, secrets);
+            secrets.addAll(credentials.secrets());
             UploadRequest request;
             try {
                 request = step.request().credentials(credentials).tempDir(EngineCall.secretsParent(workspace))
@@ -281,7 +302,7 @@ public final class PodvmUploadStep extends Step {
             } catch (PodvmException e) {
                 throw new AbortException(EngineCall.mask(e.getMessage(), secrets));
             }
-            return EngineCall.run(workspace, new Call(listener, request, secrets));
+            return EngineCall.run(workspace, new Call(listener, request, secrets, environment));
         }
     }
 
@@ -291,20 +312,21 @@ public final class PodvmUploadStep extends Step {
 
         private final UploadRequest request;
 
-        Call(TaskListener listener, UploadRequest request, List<String> secrets) {
-            super(listener, secrets, null);
+        Call(TaskListener listener, UploadRequest request, List<String> secrets, EnvVars environment) {
+            super(listener, secrets, null, environment);
             this.request = request;
         }
 
         @Override
-        protected Map<String, Object> call(BuildLog log, Path workspace, @CheckForNull Path secretsParent) {
-            return new Uploader(log, workspace).upload(request).toMap();
+        protected Map<String, Object> call(BuildLog log, Path workspace, @CheckForNull Path secretsParent,
+                HostEnvironment host) {
+            return new Uploader(log, workspace, host).upload(request).toMap();
         }
     }
 
     @Extension
     @Symbol(FUNCTION)
-    public static final class DescriptorImpl extends StepDescriptor {
+    public static final class DescriptorImpl extends StepDescriptor implements CustomDescribableModel {
         @Override
         public String getFunctionName() {
             return FUNCTION;
@@ -318,7 +340,19 @@ public final class PodvmUploadStep extends Step {
 
         @Override
         public Set<? extends Class<?>> getRequiredContext() {
-            return Set.of(Run.class, TaskListener.class, FilePath.class);
+            return PodvmStepExecution.REQUIRED_CONTEXT;
+        }
+
+        /** {@code settings: ['aws.region': 'eu-central-1']}, the map form Jenkinsfiles use, as the step's list. */
+        @NonNull
+        @Override
+        public Map<String, Object> customInstantiate(@NonNull Map<String, Object> arguments) {
+            return KeyValues.mapsToLists(arguments, "settings");
+        }
+
+        /** The text of a list parameter's text area (config.jelly). */
+        public String lines(List<String> values) {
+            return ListParameters.join(values);
         }
 
         @POST

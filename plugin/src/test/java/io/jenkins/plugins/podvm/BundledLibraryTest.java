@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.jvnet.hudson.test.JenkinsRule;
 import org.jvnet.hudson.test.junit.jupiter.WithJenkins;
 
-/** {@code @Library('podvm') _} loads the bundled vars/ with no SCM set-up, and only when asked for. */
+/** {@code @Library('podvm') _} loads the bundled vars/, src/ and resources/ with no SCM set-up, and only when asked for. */
 @WithJenkins
 class BundledLibraryTest {
 
@@ -21,6 +21,18 @@ class BundledLibraryTest {
         WorkflowRun run = j.assertBuildStatus(Result.FAILURE, job.scheduleBuild2(0));
         j.assertLogContains("Loading library podvm@", run);
         j.assertLogContains("podvmImage has nothing to do", run);
+    }
+
+    @Test
+    void servesVarsSrcAndResources(JenkinsRule j) throws Exception {
+        WorkflowJob job = j.createProject(WorkflowJob.class);
+        // vars/podvmUplosiConfig checks its arguments with a src/ class and reads a resources/ file.
+        job.setDefinition(new CpsFlowDefinition("@Library('podvm') _\n"
+                + "echo(podvmUplosiConfig(provider: 'openstack'))\n"
+                + "podvmUplosiConfig(provider: 'nocloud')\n", true));
+        WorkflowRun run = j.assertBuildStatus(Result.FAILURE, job.scheduleBuild2(0));
+        j.assertLogContains("[base.openstack]", run);
+        j.assertLogContains("podvmUplosiConfig: provider is 'nocloud'; allowed are aws, azure, gcp, openstack.", run);
     }
 
     @Test

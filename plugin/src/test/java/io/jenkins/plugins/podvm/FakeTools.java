@@ -11,7 +11,8 @@ import java.nio.file.attribute.PosixFilePermissions;
  * Small stand-ins for mkosi, podman and uplosi, put in front of the agent's PATH. Each records what it was given
  * in {@code record/}: its arguments, the names of the credential variables it saw, and for a credential
  * file its path, its mode and its directory's mode, so that tests can check how secrets were handed over
- * and that the files are gone afterwards.
+ * and that the files are gone afterwards. The record directory is written into each script: the engine gives
+ * a tool only the variables it needs, so a test variable would not reach it.
  */
 final class FakeTools {
     final Path bin;
@@ -25,18 +26,22 @@ final class FakeTools {
     static FakeTools in(Path dir) throws IOException {
         FakeTools tools = new FakeTools(Files.createDirectories(dir.resolve("bin")),
                 Files.createDirectories(dir.resolve("record")));
-        tools.write("mkosi", MKOSI);
-        tools.write("podman", PODMAN);
-        tools.write("uplosi", UPLOSI);
+        tools.write(tools.bin, "mkosi", MKOSI);
+        tools.write(tools.bin, "podman", PODMAN);
+        tools.write(tools.bin, "uplosi", UPLOSI);
         return tools;
     }
 
-    /** The agent process's environment: the fakes first on PATH, and where they record. */
+    /** The agent process's environment: the fakes first on PATH. */
     EnvVars agentEnvironment() {
         EnvVars env = new EnvVars();
         env.put("PATH", bin + ":" + System.getenv("PATH"));
-        env.put("PODVM_TEST_RECORD", record.toString());
         return env;
+    }
+
+    /** The fake mkosi under another name in another directory, recording here like the others. */
+    void writeMkosi(Path directory, String name) throws IOException {
+        write(Files.createDirectories(directory), name, MKOSI);
     }
 
     String recorded(String name) throws IOException {
@@ -47,9 +52,9 @@ final class FakeTools {
         return Files.exists(record.resolve(name));
     }
 
-    private void write(String name, String script) throws IOException {
-        Path file = bin.resolve(name);
-        Files.writeString(file, script, StandardCharsets.UTF_8);
+    private void write(Path directory, String name, String script) throws IOException {
+        Path file = directory.resolve(name);
+        Files.writeString(file, script.replace("@RECORD@", record.toString()), StandardCharsets.UTF_8);
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
     }
 
@@ -57,7 +62,7 @@ final class FakeTools {
     private static final String MKOSI = """
             #!/bin/bash
             set -eu
-            rec="$PODVM_TEST_RECORD"
+            rec="@RECORD@"
             if [ "$*" = "--version" ]; then echo "mkosi 15"; exit 0; fi
             printf '%s\\n' "$@" > "$rec/mkosi.argv"
             case " $* " in *" --force build "*) ;; *) echo "fake mkosi: unexpected call: $*" >&2; exit 2 ;; esac
@@ -80,7 +85,7 @@ final class FakeTools {
     private static final String UPLOSI = """
             #!/bin/bash
             set -eu
-            rec="$PODVM_TEST_RECORD"
+            rec="@RECORD@"
             case "${1:-}" in
               --help) printf 'Usage:\\n  uplosi [command]\\n\\nAvailable Commands:\\n  upload       Upload an image\\n'; exit 0 ;;
               --version) echo "uplosi version 0.4.0"; exit 0 ;;
@@ -92,6 +97,8 @@ final class FakeTools {
             [ -f "$2" ] || { echo "fake uplosi: no image $2" >&2; exit 1; }
             [ -f uplosi.conf ] || { echo "fake uplosi: no uplosi.conf in $PWD" >&2; exit 1; }
             cp uplosi.conf "$rec/uplosi.conf"
+            # Say which identity is used, as a cloud SDK's log might: a secret client id must be masked there.
+            [ -z "${AZURE_CLIENT_ID:-}" ] || echo "fake uplosi: signing in as client $AZURE_CLIENT_ID" >&2
             if [ -n "${GOOGLE_APPLICATION_CREDENTIALS:-}" ]; then
               echo "$GOOGLE_APPLICATION_CREDENTIALS" > "$rec/gcp-key.path"
               stat -c %a "$GOOGLE_APPLICATION_CREDENTIALS" > "$rec/gcp-key.mode"
@@ -105,7 +112,7 @@ final class FakeTools {
     private static final String PODMAN = """
             #!/bin/bash
             set -eu
-            rec="$PODVM_TEST_RECORD"
+            rec="@RECORD@"
             echo "$*" >> "$rec/podman.calls"
             case "${1:-}" in
               pull)
@@ -115,6 +122,9 @@ final class FakeTools {
                   stat -c %a "$REGISTRY_AUTH_FILE" > "$rec/authfile.mode"
                   stat -c %a "$(dirname "$REGISTRY_AUTH_FILE")" > "$rec/authfile.dir-mode"
                   cp "$REGISTRY_AUTH_FILE" "$rec/authfile.json"
+                  # Say who we pull as, as a tool's log might: a secret user must be masked there.
+                  auth="$(sed -n 's/.*"auth" *: *"\\([^"]*\\)".*/\\1/p' "$REGISTRY_AUTH_FILE" | head -n 1)"
+                  echo "fake podman: pulling as $(printf '%s' "$auth" | base64 -d | cut -d: -f1)"
                 fi
                 echo "Writing manifest to image destination" ;;
               create) echo "0123456789ab" ;;

@@ -47,6 +47,8 @@ class PodvmStepsTest {
     private static final String REGISTRY_PASSWORD = "s3cret-Registry-Passw0rd";
     private static final String AWS_SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKEY";
     private static final String GCP_PRIVATE_KEY_LINE = "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7";
+    private static final String SECRET_REGISTRY_USER = "robot-7f3a9c2e";
+    private static final String SECRET_AZURE_CLIENT_ID = "0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0";
 
     @TempDir
     Path tmp;
@@ -103,13 +105,116 @@ class PodvmStepsTest {
     void mkosiTakesAuthorizedKeysFromASecretFile() throws Exception {
         String line = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl test@podvm";
         add(new FileCredentialsImpl(CredentialsScope.GLOBAL, "keys-file", "authorized_keys", "authorized_keys",
-                SecretBytes.fromBytes((line + "\n").getBytes(StandardCharsets.UTF_8))));
+                SecretBytes.fromRawBytes((line + "\n").getBytes(StandardCharsets.UTF_8))));
         build("""
                 node('podvm') {
                   podvmMkosi variant: 'debug', sshKeyCredentialsId: 'keys-file'
                 }
                 """, Result.SUCCESS);
         assertThat(tools.recorded("authorized_keys").trim(), equalTo(line));
+    }
+
+    @Test
+    void findsItsToolOnThePathThatWithEnvSets() throws Exception {
+        // The fake mkosi, under a name no other mkosi has, in a directory that only withEnv puts on PATH.
+        Path onlyHere = tmp.resolve("withenv-bin");
+        tools.writeMkosi(onlyHere, "podvm-test-mkosi");
+        WorkflowRun withoutIt = build("""
+                node('podvm') {
+                  podvmMkosi mkosi: 'podvm-test-mkosi'
+                }
+                """, Result.FAILURE);
+        j.assertLogContains("mkosi: 'podvm-test-mkosi' was not found on PATH", withoutIt);
+        WorkflowRun run = build("""
+                node('podvm') {
+                  withEnv(['PATH+PODVM_TEST=%s']) {
+                    def img = podvmMkosi mkosi: 'podvm-test-mkosi'
+                    echo "variant=${img.variant} size=${img.sizeBytes}"
+                  }
+                }
+                """.formatted(onlyHere), Result.SUCCESS);
+        j.assertLogContains("fake mkosi: wrote build/system.raw", run);
+        j.assertLogContains("variant=production size=65536", run);
+    }
+
+    @Test
+    void aSecretRegistryUserIsMaskedLikeThePassword() throws Exception {
+        UsernamePasswordCredentialsImpl registry = new UsernamePasswordCredentialsImpl(CredentialsScope.GLOBAL,
+                "registry", "", SECRET_REGISTRY_USER, REGISTRY_PASSWORD);
+        registry.setUsernameSecret(true);
+        add(registry);
+        WorkflowRun run = build("""
+                node('podvm') {
+                  podvmBinaries mode: 'pull', image: 'registry.example.com/podvm/binaries:1.0', puller: 'podman',
+                      registryCredentialsId: 'registry', output: 'tree'
+                }
+                """, Result.SUCCESS);
+        // The fake podman printed the user it pulled as; the log shows the mask instead.
+        j.assertLogContains("fake podman: pulling as ", run);
+        assertThat(tools.recorded("authfile.json"), containsString(Base64.getEncoder()
+                .encodeToString((SECRET_REGISTRY_USER + ":" + REGISTRY_PASSWORD).getBytes(StandardCharsets.UTF_8))));
+        assertSecretAbsent(run, SECRET_REGISTRY_USER);
+        assertSecretAbsent(run, REGISTRY_PASSWORD);
+    }
+
+    @Test
+    void aPublicRegistryUserIsShown() throws Exception {
+        // The counterpart of the test above: the fake does print the user, so the mask is what hides it there.
+        UsernamePasswordCredentialsImpl registry = new UsernamePasswordCredentialsImpl(CredentialsScope.GLOBAL,
+                "registry", "", "robot", REGISTRY_PASSWORD);
+        registry.setUsernameSecret(false);
+        add(registry);
+        WorkflowRun run = build("""
+                node('podvm') {
+                  podvmBinaries mode: 'pull', image: 'registry.example.com/podvm/binaries:1.0', puller: 'podman',
+                      registryCredentialsId: 'registry', output: 'tree'
+                }
+                """, Result.SUCCESS);
+        j.assertLogContains("fake podman: pulling as robot", run);
+    }
+
+    @Test
+    void aSecretAzureClientIdIsMaskedLikeTheClientSecret() throws Exception {
+        UsernamePasswordCredentialsImpl principal = new UsernamePasswordCredentialsImpl(CredentialsScope.GLOBAL,
+                "azure-sp", "", SECRET_AZURE_CLIENT_ID, AWS_SECRET);
+        principal.setUsernameSecret(true);
+        add(principal);
+        WorkflowRun run = build("""
+                node('podvm') {
+                  writeFile file: 'system.raw', text: 'image'
+                  podvmUpload image: 'system.raw', provider: 'azure', credentialsId: 'azure-sp', name: 'podvm',
+                      imageVersion: '1.2.3', azureTenantId: '66666666-7777-8888-9999-000000000000',
+                      settings: ['azure.subscriptionID': '00000000-aaaa-bbbb-cccc-dddddddddddd',
+                                 'azure.location': 'northeurope', 'azure.resourceGroup': 'podvm-images',
+                                 'azure.sharedImageGallery': 'podvm_gallery']
+                }
+                """, Result.SUCCESS);
+        j.assertLogContains("fake uplosi: signing in as client ", run);
+        assertThat(tools.recorded("uplosi.env-names"), containsString("AZURE_CLIENT_ID"));
+        assertSecretAbsent(run, SECRET_AZURE_CLIENT_ID);
+        assertSecretAbsent(run, AWS_SECRET);
+    }
+
+    @Test
+    void buildArgsAndSettingsTakeMapsAndNameValueLists() throws Exception {
+        add(new UsernamePasswordCredentialsImpl(CredentialsScope.GLOBAL, "aws-keys", "", "AKIAPODVMTEST", AWS_SECRET));
+        WorkflowRun run = build("""
+                node('podvm') {
+                  writeFile file: 'system.raw', text: 'image'
+                  podvmUpload image: 'system.raw', provider: 'aws', credentialsId: 'aws-keys', name: 'podvm',
+                      imageVersion: '1.2.3', settings: ['aws.region=eu-west-1', 'aws.bucket=podvm-lists']
+                }
+                """, Result.SUCCESS);
+        assertThat(tools.recorded("uplosi.conf"), containsString("eu-west-1"));
+        assertThat(tools.recorded("uplosi.conf"), containsString("podvm-lists"));
+        WorkflowRun wrong = build("""
+                node('podvm') {
+                  writeFile file: 'system.raw', text: 'image'
+                  podvmUpload image: 'system.raw', provider: 'aws', name: 'podvm', imageVersion: '1.2.3',
+                      settings: ['aws.region eu-west-1']
+                }
+                """, Result.FAILURE);
+        j.assertLogContains("podvmUpload settings: 'aws.region eu-west-1' is not NAME=value", wrong);
     }
 
     @Test
@@ -212,7 +317,7 @@ class PodvmStepsTest {
                 + " \"private_key\": \"-----BEGIN PRIVATE KEY-----\\n"
                 + GCP_PRIVATE_KEY_LINE + "\\n-----END PRIVATE KEY-----\\n\"}";
         add(new FileCredentialsImpl(CredentialsScope.GLOBAL, "gcp-key", "", "sa.json",
-                SecretBytes.fromBytes(key.getBytes(StandardCharsets.UTF_8))));
+                SecretBytes.fromRawBytes(key.getBytes(StandardCharsets.UTF_8))));
         WorkflowRun run = build("""
                 node('podvm') {
                   writeFile file: 'system.raw', text: 'image'
