@@ -107,7 +107,9 @@ class UplosiConfigTest {
         assertThat(config.scopes()).extracting(UplosiConfig.Scope::variant).containsExactly("debug");
         assertThat(config.version()).isEqualTo("0.9.1");
         assertThat(config.primaryVersionFile().next()).isEqualTo("0.9.2");
-        assertThat(config.versionFiles()).hasSize(2);
+        // As uplosi: only the version files of the variants uploaded are read, and bumped with -i.
+        assertThat(config.versionFiles()).extracting(VersionFile::original)
+                .containsExactly(dir.resolve("conf/debug.version"));
         assertThatThrownBy(() -> prepare(UploadRequest.builder().image("system.raw").provider("aws")
                 .configDir("conf").credentials(UploadFixtures.aws()).enableVariant("nightly-*")))
                 .hasMessageContaining("leave no variant to upload").hasMessageContaining("debug, production");
