@@ -44,7 +44,7 @@ final class ExplicitOptions {
             remove(settings, "imageVersion", option, scope, note);
         }
         request.settings().forEach((key, value) -> replace(settings, key, value,
-                "--set " + key + "=" + UplosiMerge.toml(value), scope, note));
+                "--set " + key + "=" + (value instanceof String text ? text : UplosiMerge.toml(value)), scope, note));
         credentials.impliedSettings(request.provider()).forEach((key, value) ->
                 fill(settings, request.provider().id() + "." + key, value, "the credentials"));
     }
