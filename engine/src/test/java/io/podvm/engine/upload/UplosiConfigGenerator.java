@@ -20,7 +20,7 @@ import java.util.stream.Collectors;
 final class UplosiConfigGenerator {
     /** Values to draw from per key; every type of uplosi's Config, with its empty value. */
     private static final Map<String, List<Object>> VALUES = values();
-    private static final List<String> VARIANTS = List.of("a", "b", "debug", "prod");
+    private static final List<String> VARIANTS = List.of("a", "b", "debug", "prod", "\"v1.2\"", "\"night ly\"");
     private static final List<String> DROP_INS = List.of("10-net.conf", "9-late.conf", "20_z.conf", "A.conf",
             "b.conf", ".hidden.conf", "notes.txt", "x.conf.bak");
 
@@ -84,7 +84,7 @@ final class UplosiConfigGenerator {
         int variants = random.nextInt(main ? 4 : 3);
         List<String> names = new ArrayList<>(VARIANTS);
         for (int i = 0; i < variants; i++) {
-            table(toml, "variant." + names.remove(random.nextInt(names.size())));
+            table(toml, (random.nextInt(8) == 0 ? "Variant." : "variant.") + names.remove(random.nextInt(names.size())));
         }
         if (random.nextInt(10) == 0) {
             toml.append("[something]\nkey = \"uplosi ignores this table\"\n");
