@@ -120,6 +120,10 @@ final class UplosiConfigFiles {
         }
         List<Path> files = new ArrayList<>(List.of(dir.resolve(CONFIG)));
         Path dropIns = dir.resolve(DROP_INS);
+        if (Files.exists(dropIns) && !Files.isDirectory(dropIns)) {
+            throw InvalidRequestException.of("configDir", dropIns, "uplosi reads drop-ins from this directory and"
+                    + " stops when it is a file; remove it or make it a directory of *.conf files");
+        }
         if (Files.isDirectory(dropIns)) {
             try (Stream<Path> entries = Files.list(dropIns)) {
                 // Go's os.ReadDir sorts by name bytes, as Path's ordering does on Unix; uplosi skips

@@ -65,7 +65,9 @@ final class UplosiConfigGenerator {
         Files.writeString(dir.resolve("VERSION"), pick(List.of("1.2.3\n", "4.5.6", " 7.8.9 \n")));
         Files.writeString(dir.resolve("v2.version"), pick(List.of("0.9.1\n", "10.0.0")));
         int dropIns = random.nextInt(4);
-        if (dropIns > 0) {
+        if (random.nextInt(60) == 0) { // uplosi stops when uplosi.conf.d is not a directory
+            Files.writeString(dir.resolve("uplosi.conf.d"), "[base]\n");
+        } else if (dropIns > 0) {
             Path confD = Files.createDirectories(dir.resolve("uplosi.conf.d"));
             for (int i = 0; i < dropIns; i++) {
                 Files.writeString(confD.resolve(pick(DROP_INS)), file(false));
