@@ -1,8 +1,12 @@
 # Sourced by install-tools.sh (root, set -euo pipefail): the upload capability.
 # - uplosi, pinned, built from the Go module proxy into /usr/local/bin.
+# - uplosi-config-oracle, built against the same pinned uplosi module: prints how uplosi's own config
+#   package reads a configuration directory; podvm's differential test compares its reading with it.
 # - moto's AWS emulator, pinned, in its own virtualenv; the upload tests start it on 127.0.0.1.
 
 PODVM_UPLOSI_VERSION=0.4.0
+PODVM_UPLOSI_ORACLE=/opt/podvm-tools/bin/uplosi-config-oracle
+PODVM_UPLOSI_ORACLE_SRC="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/engine/src/test/go/uplosi-config-oracle"
 PODVM_MOTO_VERSION=5.2.5
 PODVM_MOTO_VENV=/opt/podvm-tools/moto
 
@@ -42,6 +46,33 @@ install_uplosi() {
   rm -rf "$scratch"
 }
 
+# Rebuilt when its source changes (the source's hash is kept next to the binary). Same route as uplosi:
+# a scratch module that requires the pinned uplosi; mergo and toml then come at the versions uplosi's
+# go.mod pins (mergo v1.0.1, toml v1.4.0 for uplosi 0.4.0), which `--version` prints.
+install_uplosi_config_oracle() {
+  local stamp="$PODVM_UPLOSI_ORACLE.source-sha256" want
+  want="$(cat "$PODVM_UPLOSI_ORACLE_SRC/main.go" <(echo "$PODVM_UPLOSI_VERSION") | sha256sum | awk '{print $1}')"
+  if [ -x "$PODVM_UPLOSI_ORACLE" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$want" ]; then
+    return 0
+  fi
+  need_go
+  local scratch
+  scratch="$(mktemp -d)"
+  (
+    cd "$scratch"
+    go mod init podvm.local/uplosi-config-oracle >/dev/null 2>&1
+    cp "$PODVM_UPLOSI_ORACLE_SRC/main.go" .
+    go get "github.com/edgelesssys/uplosi@v$PODVM_UPLOSI_VERSION" 2>&1 | tail -n 2
+    # toml is imported directly; take the version uplosi requires, not the newest.
+    go get "github.com/BurntSushi/toml@$(go list -m -f '{{.Version}}' github.com/BurntSushi/toml)" 2>&1 | tail -n 2
+    mkdir -p "$(dirname "$PODVM_UPLOSI_ORACLE")"
+    go build -trimpath -o "$PODVM_UPLOSI_ORACLE.new" .
+    mv "$PODVM_UPLOSI_ORACLE.new" "$PODVM_UPLOSI_ORACLE"
+  )
+  rm -rf "$scratch"
+  echo "$want" >"$stamp"
+}
+
 install_moto() {
   if [ -x "$PODVM_MOTO_VENV/bin/python" ] &&
     [ "$("$PODVM_MOTO_VENV/bin/python" -c 'import moto; print(moto.__version__)' 2>/dev/null)" = "$PODVM_MOTO_VERSION" ]; then
@@ -56,5 +87,6 @@ install_moto() {
 }
 
 install_uplosi
+install_uplosi_config_oracle
 install_moto
-echo "install-tools.d/uplosi.sh: $(/usr/local/bin/uplosi --version), moto $("$PODVM_MOTO_VENV/bin/python" -c 'import moto; print(moto.__version__)')"
+echo "install-tools.d/uplosi.sh: $(/usr/local/bin/uplosi --version), $("$PODVM_UPLOSI_ORACLE" --version | tr '\n' ' ')moto $("$PODVM_MOTO_VENV/bin/python" -c 'import moto; print(moto.__version__)')"

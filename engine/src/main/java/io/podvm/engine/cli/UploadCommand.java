@@ -49,12 +49,13 @@ final class UploadCommand implements Callable<Integer> {
             + " the version file(s).")
     boolean incrementVersion;
 
-    @Option(names = "--config-dir", paramLabel = "DIR", description = "Your uplosi.conf and/or uplosi.conf.d/;"
-            + " the options here are layered on top. Relative imageVersionFile paths there are relative to DIR.")
+    @Option(names = "--config-dir", paramLabel = "DIR", description = "Your uplosi.conf (and uplosi.conf.d/),"
+            + " read as uplosi reads it; the options here replace its values in every variant. Relative"
+            + " imageVersionFile paths there are relative to DIR.")
     String configDir;
 
-    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "An uplosi setting below [base] (repeatable),"
-            + " e.g. aws.region=eu-central-1, openstack.tags=[\"nightly\"].")
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "An uplosi provider setting for every variant"
+            + " uploaded (repeatable), e.g. aws.region=eu-central-1, openstack.tags=[\"nightly\"].")
     List<String> settings = new ArrayList<>();
 
     @Option(names = "--enable-variant", paramLabel = "GLOB", description = "Upload only the variants matching (repeatable).")

@@ -28,9 +28,11 @@ final class ConfigChecks {
     private static void checkProvider(Provider provider, UplosiConfig.Scope scope) {
         Object configured = scope.settings().get("provider");
         if (!provider.id().equals(configured)) {
-            throw new InvalidRequestException("provider: variant " + scope.variant() + " of the configuration uploads"
-                    + " to '" + configured + "', but this upload is for " + provider + " (its credentials are for "
-                    + provider + "); leave the variant out with --disable-variant " + scope.variant() + ".");
+            throw new InvalidRequestException("provider: " + (scope.variant() == null ? "the configuration"
+                    : "variant " + scope.variant() + " of the configuration") + " uploads to '" + configured
+                    + "', but this upload is for " + provider + " (its credentials are for " + provider + "); "
+                    + (scope.variant() == null ? "give --provider " + configured + " with its credentials."
+                    : "leave the variant out with --disable-variant " + scope.variant() + "."));
         }
     }
 

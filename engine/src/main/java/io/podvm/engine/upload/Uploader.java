@@ -58,6 +58,8 @@ public final class Uploader {
         Path work = createWorkDir(request.tempDir() == null ? null : base.resolve(request.tempDir()));
         try {
             UplosiConfig config = UplosiConfig.prepare(request, credentials, base, work);
+            config.warnings().forEach(log::warn);
+            config.notes().forEach(log::info);
             List<String> refs = run(request, credentials, uplosi, config, image, work);
             String next = request.incrementVersion() ? bumpVersionFiles(config, uplosi) : null;
             log.info("Uploaded " + image.getFileName() + " version " + config.version() + " to " + request.provider()

@@ -1,8 +1,8 @@
 package io.podvm.engine.upload;
 
-import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
 import io.podvm.engine.InvalidRequestException;
+import io.podvm.engine.upload.UplosiMerge.Sourced;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -12,18 +12,21 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * The uplosi configuration of one upload: the user's {@code uplosi.conf} and {@code uplosi.conf.d/*.conf}
- * merged as uplosi merges them, our settings layered on top, version files redirected to private copies,
- * checked the way uplosi 0.4.0 checks it (so that a mistake is reported before anything is uploaded) and
- * written as one {@code uplosi.conf} into the private working directory. One merged file, rather than
- * {@code -c DIR}, because uplosi 0.4.0 reads {@code uplosi.conf.d} relative to its working directory even
- * with {@code -c}.
+ * read and merged exactly as uplosi 0.4.0's code does ({@link UplosiConfigFiles}), each variant
+ * uploaded merged over the base as uplosi renders it, then the explicit options over every variant
+ * ({@link ExplicitOptions}), version files redirected to private copies, checked the way uplosi checks it
+ * (so that a mistake is reported before anything is uploaded) and written as one {@code uplosi.conf} into
+ * the private working directory. That file holds each variant uploaded fully merged (or the base alone
+ * when there are no variants), so that uplosi's own merging finds nothing left to decide: an option can
+ * then replace even a boolean that the files set. One merged file, rather than {@code -c DIR}, also
+ * because uplosi 0.4.0 reads {@code uplosi.conf.d} relative to its working directory even with {@code -c}.
  */
 final class UplosiConfig {
     static final String FILE_NAME = "uplosi.conf";
@@ -32,6 +35,8 @@ final class UplosiConfig {
     private final Map<String, Object> tree;
     private final Map<Path, VersionFile> versionFiles;
     private final List<Scope> scopes;
+    private final List<String> warnings;
+    private final List<String> notes;
 
     /** A variant as uplosi renders it (base merged with the variant), or the base when there are none. */
     record Scope(String variant, Map<String, Object> settings, String version, VersionFile versionFile) {
@@ -40,10 +45,13 @@ final class UplosiConfig {
         }
     }
 
-    private UplosiConfig(Map<String, Object> tree, Map<Path, VersionFile> versionFiles, List<Scope> scopes) {
+    private UplosiConfig(Map<String, Object> tree, Map<Path, VersionFile> versionFiles, List<Scope> scopes,
+            List<String> warnings, List<String> notes) {
         this.tree = tree;
         this.versionFiles = versionFiles;
         this.scopes = scopes;
+        this.warnings = List.copyOf(warnings);
+        this.notes = List.copyOf(notes);
     }
 
     /**
@@ -54,24 +62,39 @@ final class UplosiConfig {
      */
     static UplosiConfig prepare(UploadRequest request, ProviderCredentials credentials, Path base, Path work) {
         Path configDir = request.configDir() == null ? null : base.resolve(request.configDir());
-        Map<String, Object> tree = configDir == null ? new LinkedHashMap<>() : readUserConfig(configDir);
-        Map<String, Object> baseTable = table(tree, "base");
-        applyRequest(request, credentials, base, baseTable);
+        List<String> warnings = new ArrayList<>();
+        List<String> notes = new ArrayList<>();
+        UplosiConfigFiles files = configDir == null ? UplosiConfigFiles.none()
+                : UplosiConfigFiles.read(configDir, warnings::add);
+        ExplicitOptions options = new ExplicitOptions(request, credentials, base);
         Map<Path, VersionFile> versionFiles = new LinkedHashMap<>();
         Path versionsDir = work.resolve("versions");
-        redirectVersionFile(baseTable, request.imageVersionFile() != null ? base : configDir, versionsDir,
-                versionFiles, request.imageVersionFile() != null ? "imageVersionFile" : "uplosi.conf base.imageVersionFile");
-        for (Map.Entry<String, Map<String, Object>> v : variants(tree).entrySet()) {
-            redirectVersionFile(v.getValue(), configDir, versionsDir, versionFiles,
-                    "uplosi.conf variant." + v.getKey() + ".imageVersionFile");
+        List<Scope> scopes = new ArrayList<>();
+        Map<String, Map<String, Object>> written = new LinkedHashMap<>();
+        for (String variant : selectedVariants(request, files)) {
+            Map<String, Sourced> settings = files.effective(variant, warnings::add);
+            options.apply(settings, variant == null ? "" : " in variant " + variant, notes::add);
+            VersionFile versionFile = redirectVersionFile(settings, configDir, versionsDir, versionFiles);
+            Map<String, Object> flat = values(settings);
+            written.put(variant, flat);
+            scopes.add(scope(variant, flat, versionFile));
         }
-        List<Scope> scopes = scopes(request, tree, versionFiles);
         ConfigChecks.check(request.provider(), credentials, scopes);
         if (request.incrementVersion() && scopes.stream().allMatch(s -> s.versionFile() == null)) {
             throw new InvalidRequestException("incrementVersion: --increment-version needs a version file to bump,"
                     + " and none is configured; give --image-version-file FILE.");
         }
-        return new UplosiConfig(tree, versionFiles, scopes);
+        return new UplosiConfig(tree(written), versionFiles, scopes, warnings, notes);
+    }
+
+    /** What uplosi would silently ignore in the user's files, with the file and key of each. */
+    List<String> warnings() {
+        return warnings;
+    }
+
+    /** Each value of the files that an explicit option replaced. */
+    List<String> notes() {
+        return notes;
     }
 
     List<Scope> scopes() {
@@ -93,11 +116,7 @@ final class UplosiConfig {
     }
 
     String toToml() {
-        try {
-            return TOML.writeValueAsString(tree);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return toToml(tree);
     }
 
     /** Writes uplosi.conf and the version copies into the working directory. */
@@ -108,69 +127,103 @@ final class UplosiConfig {
         }
     }
 
-    private static void applyRequest(UploadRequest request, ProviderCredentials credentials, Path base,
-            Map<String, Object> baseTable) {
-        baseTable.put("provider", request.provider().id());
-        if (request.name() != null) {
-            baseTable.put("name", request.name());
+    /**
+     * The variants uploaded, in uplosi's order (by name), or a single {@code null} when the configuration
+     * has no variants.
+     */
+    private static List<String> selectedVariants(UploadRequest request, UplosiConfigFiles files) {
+        List<String> all = files.variantNames();
+        if (all.isEmpty()) {
+            return Collections.singletonList(null);
         }
-        if (request.imageVersion() != null) {
-            baseTable.put("imageVersion", request.imageVersion());
-            baseTable.remove("imageVersionFile");
-        }
-        if (request.imageVersionFile() != null) {
-            baseTable.put("imageVersionFile", base.resolve(request.imageVersionFile()).toString());
-            baseTable.remove("imageVersion");
-        }
-        Map<String, Object> providerTable = table(baseTable, request.provider().id());
-        request.settings().forEach((key, value) -> providerTable.put(key.substring(key.indexOf('.') + 1), value));
-        credentials.impliedSettings(request.provider()).forEach(providerTable::putIfAbsent);
-    }
-
-    private static void redirectVersionFile(Map<String, Object> table, Path relativeTo, Path versionsDir,
-            Map<Path, VersionFile> versionFiles, String field) {
-        Object name = table.get("imageVersionFile");
-        if (!(name instanceof String text) || text.isBlank()) {
-            return;
-        }
-        Path original = (relativeTo == null ? Path.of(text) : relativeTo.resolve(text)).toAbsolutePath().normalize();
-        VersionFile file = versionFiles.computeIfAbsent(original, o -> VersionFile.read(o,
-                versionsDir.resolve(versionFiles.size() + ".version"), field));
-        table.put("imageVersionFile", file.copy().toString());
-    }
-
-    private static List<Scope> scopes(UploadRequest request, Map<String, Object> tree,
-            Map<Path, VersionFile> versionFiles) {
-        Map<String, Object> baseTable = table(tree, "base");
-        Map<String, Map<String, Object>> variants = variants(tree);
-        List<Scope> scopes = new ArrayList<>();
-        if (variants.isEmpty()) {
-            scopes.add(scope(null, baseTable, versionFiles));
-            return scopes;
-        }
-        List<String> names = variants.keySet().stream().sorted()
+        List<String> names = all.stream()
                 .filter(n -> matchesAny(request.enableVariants().isEmpty() ? List.of("*") : request.enableVariants(), n))
                 .filter(n -> !matchesAny(request.disableVariants(), n)).toList();
         if (names.isEmpty()) {
             throw new InvalidRequestException("variants: --enable-variant " + request.enableVariants()
                     + " and --disable-variant " + request.disableVariants() + " leave no variant to upload; the"
-                    + " configuration has: " + String.join(", ", variants.keySet().stream().sorted().toList()) + ".");
+                    + " configuration has: " + String.join(", ", all) + ".");
         }
-        for (String name : names) {
-            scopes.add(scope(name, merge(baseTable, variants.get(name)), versionFiles));
-        }
-        return scopes;
+        return names;
     }
 
-    private static Scope scope(String variant, Map<String, Object> settings, Map<Path, VersionFile> versionFiles) {
-        Object file = settings.get("imageVersionFile");
-        if (file instanceof String copy && !copy.isBlank()) {
-            VersionFile v = versionFiles.values().stream().filter(f -> f.copy().toString().equals(copy)).findFirst()
-                    .orElseThrow();
-            return new Scope(variant, settings, v.version(), v);
+    /**
+     * Points imageVersionFile at a private copy (uplosi's -i bumps that, and we bump the original only
+     * after a successful upload). A file named in the configuration is relative to its directory, as for
+     * uplosi run there; one given as an option is relative to the base.
+     */
+    private static VersionFile redirectVersionFile(Map<String, Sourced> settings, Path configDir, Path versionsDir,
+            Map<Path, VersionFile> versionFiles) {
+        Sourced name = settings.get("imageVersionFile");
+        if (name == null || !(name.value() instanceof String text) || text.isBlank()) {
+            return null;
         }
-        Object version = settings.get("imageVersion");
-        return new Scope(variant, settings, version instanceof String s && !s.isBlank() ? s : null, null);
+        Path relativeTo = ExplicitOptions.isOption(name) || configDir == null ? null : configDir;
+        Path original = (relativeTo == null ? Path.of(text) : relativeTo.resolve(text)).toAbsolutePath().normalize();
+        String field = ExplicitOptions.isOption(name) ? "imageVersionFile" : name.source() + " imageVersionFile";
+        VersionFile file = versionFiles.computeIfAbsent(original, o -> VersionFile.read(o,
+                versionsDir.resolve(versionFiles.size() + ".version"), field));
+        settings.put("imageVersionFile", new Sourced(file.copy().toString(), name.source()));
+        return file;
+    }
+
+    private static Scope scope(String variant, Map<String, Object> flat, VersionFile versionFile) {
+        if (versionFile != null) {
+            return new Scope(variant, nested(flat), versionFile.version(), versionFile);
+        }
+        Object version = flat.get("imageVersion");
+        return new Scope(variant, nested(flat), version instanceof String s && !s.isBlank() ? s : null, null);
+    }
+
+    /** The values alone, leaving out what uplosi treats as unset. */
+    static Map<String, Object> values(Map<String, Sourced> settings) {
+        Map<String, Object> values = new LinkedHashMap<>();
+        settings.forEach((key, value) -> {
+            if (!UplosiMerge.isEmpty(value.value())) {
+                values.put(key, value.value());
+            }
+        });
+        return values;
+    }
+
+    /**
+     * uplosi.conf of flat settings per variant: each variant's table holds all of its settings, or, with
+     * no variants (the single key {@code null}), the base does.
+     */
+    static Map<String, Object> tree(Map<String, Map<String, Object>> variants) {
+        Map<String, Object> tree = new LinkedHashMap<>();
+        if (variants.size() == 1 && variants.containsKey(null)) {
+            tree.put("base", nested(variants.get(null)));
+            return tree;
+        }
+        Map<String, Object> tables = new LinkedHashMap<>();
+        variants.forEach((name, flat) -> tables.put(name, nested(flat)));
+        tree.put("variant", tables);
+        return tree;
+    }
+
+    static String toToml(Map<String, Object> tree) {
+        try {
+            return TOML.writeValueAsString(tree);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** {@code aws.publish -> true} as {@code aws -> {publish -> true}}. */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> nested(Map<String, Object> flat) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        flat.forEach((key, value) -> {
+            int dot = key.indexOf('.');
+            if (dot < 0) {
+                out.put(key, value);
+            } else {
+                ((Map<String, Object>) out.computeIfAbsent(key.substring(0, dot), k -> new LinkedHashMap<>()))
+                        .put(key.substring(dot + 1), value);
+            }
+        });
+        return out;
     }
 
     private static boolean matchesAny(List<String> globs, String name) {
@@ -181,102 +234,5 @@ final class UplosiConfig {
             }
         }
         return false;
-    }
-
-    /** uplosi.conf first, then uplosi.conf.d/*.conf in name order, each merged over the last. */
-    private static Map<String, Object> readUserConfig(Path dir) {
-        if (!Files.isDirectory(dir)) {
-            throw InvalidRequestException.of("configDir", dir, "the configuration directory must exist and hold"
-                    + " uplosi.conf and/or uplosi.conf.d/*.conf");
-        }
-        List<Path> files = new ArrayList<>();
-        if (Files.isRegularFile(dir.resolve(FILE_NAME))) {
-            files.add(dir.resolve(FILE_NAME));
-        }
-        Path confD = dir.resolve("uplosi.conf.d");
-        if (Files.isDirectory(confD)) {
-            try (Stream<Path> entries = Files.list(confD)) {
-                entries.filter(p -> p.getFileName().toString().endsWith(".conf") && Files.isRegularFile(p)).sorted()
-                        .forEach(files::add);
-            } catch (IOException e) {
-                throw InvalidRequestException.of("configDir", confD, "the directory cannot be read: " + e.getMessage());
-            }
-        }
-        if (files.isEmpty()) {
-            throw InvalidRequestException.of("configDir", dir, "it holds neither uplosi.conf nor uplosi.conf.d/*.conf");
-        }
-        Map<String, Object> tree = new LinkedHashMap<>();
-        for (Path file : files) {
-            tree = merge(tree, readToml(file));
-        }
-        return tree;
-    }
-
-    private static Map<String, Object> readToml(Path file) {
-        try {
-            return TOML.readValue(file.toFile(), new TypeReference<LinkedHashMap<String, Object>>() { });
-        } catch (IOException e) {
-            throw new InvalidRequestException("configDir: " + file + " is not valid TOML: "
-                    + e.getMessage().lines().findFirst().orElse("") + ".");
-        }
-    }
-
-    /**
-     * Merges as uplosi's mergo does with WithOverride: tables merge key by key, and any other value of the
-     * overlay replaces the base's unless it is empty (an empty string or list does not unset anything).
-     */
-    @SuppressWarnings("unchecked")
-    static Map<String, Object> merge(Map<String, Object> base, Map<String, Object> overlay) {
-        Map<String, Object> out = deepCopy(base);
-        overlay.forEach((key, value) -> {
-            Object existing = out.get(key);
-            if (existing instanceof Map && value instanceof Map) {
-                out.put(key, merge((Map<String, Object>) existing, (Map<String, Object>) value));
-            } else if (!isEmpty(value)) {
-                out.put(key, value instanceof Map ? deepCopy((Map<String, Object>) value) : value);
-            }
-        });
-        return out;
-    }
-
-    private static boolean isEmpty(Object value) {
-        return value == null || value instanceof String s && s.isEmpty() || value instanceof List<?> l && l.isEmpty();
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> deepCopy(Map<String, Object> map) {
-        Map<String, Object> copy = new LinkedHashMap<>();
-        map.forEach((k, v) -> copy.put(k, v instanceof Map ? deepCopy((Map<String, Object>) v) : v));
-        return copy;
-    }
-
-    @SuppressWarnings("unchecked")
-    static Map<String, Object> table(Map<String, Object> parent, String key) {
-        Object value = parent.get(key);
-        if (value instanceof Map) {
-            return (Map<String, Object>) value;
-        }
-        if (value != null) {
-            throw new InvalidRequestException("configDir: '" + key + "' must be a table in uplosi.conf, not '"
-                    + value + "'.");
-        }
-        Map<String, Object> table = new LinkedHashMap<>();
-        parent.put(key, table);
-        return table;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Map<String, Object>> variants(Map<String, Object> tree) {
-        Object value = tree.get("variant");
-        Map<String, Map<String, Object>> variants = new LinkedHashMap<>();
-        if (value instanceof Map<?, ?> map) {
-            map.forEach((name, table) -> {
-                if (!(table instanceof Map)) {
-                    throw new InvalidRequestException("configDir: variant." + name + " must be a table in uplosi.conf.");
-                }
-                variants.put((String) name, (Map<String, Object>) table);
-            });
-        }
-        return variants;
     }
 }

@@ -8,7 +8,9 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -23,6 +25,10 @@ public final class UplosiSettings {
     private static final TomlMapper TOML = new TomlMapper();
     private static final Pattern NUMBER = Pattern.compile("-?\\d+");
     private static final Map<String, Type> KNOWN = known();
+    /** The keys of uplosi's Config itself, set with their own podvm options rather than --set. */
+    private static final Map<String, Type> TOP_LEVEL = Map.of("provider", Type.STRING, "name", Type.STRING,
+            "imageVersion", Type.STRING, "imageVersionFile", Type.STRING);
+    private static final Map<String, String> BY_LOWER_CASE = byLowerCase();
 
     private UplosiSettings() {
     }
@@ -47,6 +53,35 @@ public final class UplosiSettings {
         k.put("openstack.protected", Type.BOOLEAN);
         k.put("openstack.properties", Type.STRING_MAP);
         return Map.copyOf(k);
+    }
+
+    private static Map<String, String> byLowerCase() {
+        Map<String, String> keys = new LinkedHashMap<>();
+        KNOWN.keySet().forEach(k -> keys.put(k.toLowerCase(Locale.ROOT), k));
+        TOP_LEVEL.keySet().forEach(k -> keys.put(k.toLowerCase(Locale.ROOT), k));
+        return Map.copyOf(keys);
+    }
+
+    /**
+     * The key uplosi decodes {@code key} into (e.g. {@code aws.publish} for {@code AWS.Publish}): its TOML
+     * decoder (BurntSushi/toml) falls back to a case-insensitive match of the field names.
+     */
+    static Optional<String> canonical(String key) {
+        return Optional.ofNullable(BY_LOWER_CASE.get(key.toLowerCase(Locale.ROOT)));
+    }
+
+    /** The type of a key of uplosi's Config ({@code name}) or of one of its providers ({@code aws.region}). */
+    static Type typeOf(String canonicalKey) {
+        Type type = TOP_LEVEL.containsKey(canonicalKey) ? TOP_LEVEL.get(canonicalKey) : KNOWN.get(canonicalKey);
+        if (type == null) {
+            throw new IllegalArgumentException("not an uplosi key: " + canonicalKey);
+        }
+        return type;
+    }
+
+    /** The providers' sections of uplosi's Config: aws, azure, gcp, openstack. */
+    static boolean isSection(String key) {
+        return KNOWN.keySet().stream().anyMatch(k -> k.startsWith(key.toLowerCase(Locale.ROOT) + "."));
     }
 
     private static void strings(Map<String, Type> k, String provider, String... fields) {

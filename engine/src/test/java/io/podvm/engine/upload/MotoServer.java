@@ -1,5 +1,7 @@
 package io.podvm.engine.upload;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.podvm.engine.json.Json;
 import io.podvm.engine.process.ProcessTree;
 
 import java.io.IOException;
@@ -9,6 +11,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.fail;
 
@@ -57,23 +64,59 @@ final class MotoServer implements AutoCloseable {
 
     private final Process process;
     private final int port;
+    private final Path recording;
 
-    private MotoServer(Process process, int port) {
+    private MotoServer(Process process, int port, Path recording) {
         this.process = process;
         this.port = port;
+        this.recording = recording;
     }
 
     static MotoServer plain(Path dir) throws IOException {
-        return start(dir, null);
+        return start(dir, null, null);
     }
 
     static MotoServer withVmImport(Path dir) throws IOException {
-        Path script = dir.resolve("moto_vm_import.py");
-        Files.writeString(script, VM_IMPORT, StandardCharsets.UTF_8);
-        return start(dir, script);
+        return start(dir, vmImportScript(dir), null);
     }
 
-    private static MotoServer start(Path dir, Path script) throws IOException {
+    /** With VM Import, and every request recorded by moto's recorder, see {@link #recorded()}. */
+    static MotoServer withVmImportRecorded(Path dir) throws IOException {
+        return start(dir, vmImportScript(dir), dir.resolve("moto-recording.jsonl"));
+    }
+
+    private static Path vmImportScript(Path dir) throws IOException {
+        Path script = dir.resolve("moto_vm_import.py");
+        Files.writeString(script, VM_IMPORT, StandardCharsets.UTF_8);
+        return script;
+    }
+
+    /** One request moto received: its EC2/STS {@code Action} (null for S3) and its URL and Host. */
+    record Request(String action, String method, String url, String host) {
+    }
+
+    /** The requests received so far, in order. */
+    List<Request> recorded() throws IOException {
+        List<Request> requests = new ArrayList<>();
+        if (recording == null || !Files.exists(recording)) {
+            return requests;
+        }
+        for (String line : Files.readAllLines(recording)) {
+            JsonNode entry = Json.read(line);
+            String body = entry.path("body").asText("");
+            if (entry.path("body_encoded").asBoolean()) {
+                body = new String(Base64.getDecoder().decode(body), StandardCharsets.ISO_8859_1);
+            }
+            Matcher action = ACTION.matcher(body + "&" + entry.path("url").asText());
+            requests.add(new Request(action.find() ? action.group(1) : null, entry.path("method").asText(),
+                    entry.path("url").asText(), entry.path("headers").path("Host").asText()));
+        }
+        return requests;
+    }
+
+    private static final Pattern ACTION = Pattern.compile("(?:^|[&?])Action=([A-Za-z]+)");
+
+    private static MotoServer start(Path dir, Path script, Path recording) throws IOException {
         Path python = VENV.resolve("bin/python");
         if (!Files.isExecutable(python)) {
             fail("moto is not installed in " + VENV + "; run scripts/install-tools.sh as root (it installs"
@@ -84,7 +127,11 @@ final class MotoServer implements AutoCloseable {
                 ? new ProcessBuilder(python.toString(), "-m", "moto.server", "-H", "127.0.0.1", "-p", "" + port)
                 : new ProcessBuilder(python.toString(), script.toString(), "-H", "127.0.0.1", "-p", "" + port);
         builder.redirectErrorStream(true).redirectOutput(dir.resolve("moto-" + port + ".log").toFile());
-        MotoServer server = new MotoServer(builder.start(), port);
+        if (recording != null) {
+            builder.environment().put("MOTO_ENABLE_RECORDING", "True");
+            builder.environment().put("MOTO_RECORDER_FILEPATH", recording.toString());
+        }
+        MotoServer server = new MotoServer(builder.start(), port, recording);
         server.awaitListening(Duration.ofSeconds(60));
         return server;
     }

@@ -107,10 +107,113 @@ class UplosiConfigTest {
         assertThat(config.scopes()).extracting(UplosiConfig.Scope::variant).containsExactly("debug");
         assertThat(config.version()).isEqualTo("0.9.1");
         assertThat(config.primaryVersionFile().next()).isEqualTo("0.9.2");
-        assertThat(config.versionFiles()).hasSize(2);
+        // As uplosi: only the version files of the variants uploaded are read, and bumped with -i.
+        assertThat(config.versionFiles()).extracting(VersionFile::original)
+                .containsExactly(dir.resolve("conf/debug.version"));
         assertThatThrownBy(() -> prepare(UploadRequest.builder().image("system.raw").provider("aws")
                 .configDir("conf").credentials(UploadFixtures.aws()).enableVariant("nightly-*")))
                 .hasMessageContaining("leave no variant to upload").hasMessageContaining("debug, production");
+    }
+
+    /** Issue 12: the same directory gives the same upload as uplosi run in it, and podvm says what uplosi drops. */
+    @Test
+    void aDropInsBooleanAndZeroAreIgnoredAsUplosiIgnoresThemWithAWarning() throws Exception {
+        Path confD = Files.createDirectories(dir.resolve("conf/uplosi.conf.d"));
+        Files.writeString(dir.resolve("conf/uplosi.conf"), """
+                [base]
+                name = "podvm"
+                imageVersion = "1.0.0"
+                [base.openstack]
+                cloud = "podvm-test"
+                minDiskGB = 32
+                protected = false
+                """);
+        Files.writeString(confD.resolve("10-public.conf"), """
+                [base.openstack]
+                protected = true
+                minDiskGB = 0
+                visibility = "private"
+                """);
+        UplosiConfig config = prepare(UploadRequest.builder().image("system.raw").provider("openstack")
+                .configDir("conf").credentials(UploadFixtures.openstack()));
+        assertThat(section(config.scopes().get(0).settings(), "openstack")).containsEntry("protected", false)
+                .containsEntry("minDiskGB", 32L).containsEntry("visibility", "private");
+        assertThat(config.warnings()).containsExactly(
+                "uplosi.conf.d/10-public.conf [base]: openstack.protected = true is ignored: uplosi keeps the first"
+                        + " value it reads for a boolean, openstack.protected = false from uplosi.conf [base].",
+                "uplosi.conf.d/10-public.conf [base]: openstack.minDiskGB = 0 is ignored: uplosi does not let an"
+                        + " empty value (\"\", 0, []) replace one that is set; openstack.minDiskGB = 32 from uplosi.conf"
+                        + " [base] stays.");
+        assertThat(parse(config.toToml())).doesNotContainKey("variant");
+    }
+
+    @Test
+    void explicitOptionsReplaceEveryVariantsValuesAndSaySo() throws Exception {
+        Path confD = Files.createDirectories(dir.resolve("conf/uplosi.conf.d"));
+        Files.writeString(dir.resolve("conf/uplosi.conf"), """
+                [base]
+                name = "podvm"
+                imageVersion = "1.0.0"
+                [base.aws]
+                region = "eu-central-1"
+                bucket = "base-bucket"
+                publish = true
+                [variant.debug]
+                imageVersion = "0.9.0"
+                [variant.debug.aws]
+                bucket = "debug-bucket"
+                publish = false
+                [variant.production]
+                """);
+        Files.writeString(confD.resolve("20-debug.conf"), "[variant.debug]\nname = \"late\"\n");
+        UplosiConfig config = prepare(UploadRequest.builder().image("system.raw").provider("aws").configDir("conf")
+                .credentials(UploadFixtures.aws()).set("aws.bucket=cli-bucket").set("aws.publish=false")
+                .imageVersion("9.9.9"));
+        assertThat(config.scopes()).extracting(UplosiConfig.Scope::variant).containsExactly("debug", "production");
+        for (UplosiConfig.Scope scope : config.scopes()) {
+            assertThat(section(scope.settings(), "aws")).as(scope.variant()).containsEntry("bucket", "cli-bucket")
+                    .containsEntry("publish", false).containsEntry("region", "eu-central-1");
+            assertThat(scope.version()).isEqualTo("9.9.9");
+        }
+        assertThat(config.notes()).containsExactly(
+                "--image-version 9.9.9 replaces imageVersion = \"0.9.0\" from uplosi.conf [variant.debug] in variant"
+                        + " debug.",
+                "--set aws.bucket=cli-bucket replaces aws.bucket = \"debug-bucket\" from uplosi.conf [variant.debug]"
+                        + " in variant debug.",
+                "--set aws.publish=false replaces aws.publish = true from uplosi.conf [base] in variant debug.",
+                "--image-version 9.9.9 replaces imageVersion = \"1.0.0\" from uplosi.conf [base] in variant"
+                        + " production.",
+                "--set aws.bucket=cli-bucket replaces aws.bucket = \"base-bucket\" from uplosi.conf [base] in variant"
+                        + " production.",
+                "--set aws.publish=false replaces aws.publish = true from uplosi.conf [base] in variant production.");
+        // uplosi's rules: the variant's publish = false loses to the base's true (first boolean kept), and a
+        // later file's table for an existing variant is dropped.
+        assertThat(config.warnings()).containsExactly(
+                "uplosi.conf.d/20-debug.conf [variant.debug]: name ignored: uplosi 0.4.0 takes variant debug from the"
+                        + " first file that defines it (uplosi.conf) and drops later tables of the same variant; set"
+                        + " them in that first file.",
+                "uplosi.conf [variant.debug]: aws.publish = false is ignored: uplosi keeps the first value it reads"
+                        + " for a boolean, aws.publish = true from uplosi.conf [base].");
+        // Each variant is written whole, so uplosi's merging cannot bring the base's boolean back.
+        Map<String, Object> tree = parse(config.toToml());
+        assertThat(tree).containsOnlyKeys("variant");
+        assertThat(section(tree, "variant", "production", "aws")).containsEntry("publish", false)
+                .containsEntry("bucket", "cli-bucket");
+    }
+
+    @Test
+    void aDirectoryWithoutUplosiConfIsRefusedAsUplosiRefusesIt() throws Exception {
+        Path confD = Files.createDirectories(dir.resolve("conf/uplosi.conf.d"));
+        Files.writeString(confD.resolve("10.conf"), "[base]\nname = \"podvm\"\n");
+        assertThatThrownBy(() -> prepare(UploadRequest.builder().image("system.raw").provider("aws")
+                .imageVersion("1.0.0").configDir("conf").credentials(UploadFixtures.aws()).set("aws.bucket=b")))
+                .isInstanceOf(InvalidRequestException.class).hasMessageStartingWith("configDir: '")
+                .hasMessageContaining("no uplosi.conf");
+        Files.writeString(dir.resolve("conf/uplosi.conf"), "[base.openstack]\nminDiskGB = \"32\"\n");
+        assertThatThrownBy(() -> prepare(UploadRequest.builder().image("system.raw").provider("aws")
+                .imageVersion("1.0.0").configDir("conf").credentials(UploadFixtures.aws()).set("aws.bucket=b")))
+                .hasMessage("configDir: uplosi.conf [base]: openstack.minDiskGB = \"32\" has the wrong type; uplosi"
+                        + " reads openstack.minDiskGB as a whole number and refuses the file.");
     }
 
     @Test
