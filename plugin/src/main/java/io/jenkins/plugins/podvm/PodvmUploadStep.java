@@ -152,8 +152,8 @@ public final class PodvmUploadStep extends Step {
     }
 
     /**
-     * uplosi settings that replace the configuration directory's values in every variant uploaded, as {@code name=value} strings, such as
-     * {@code ['aws.region=eu-central-1']}; a Jenkinsfile may also pass a map ({@code ['aws.region': 'eu-central-1']}),
+     * uplosi settings that replace the configuration directory's values in every variant uploaded, as
+     * {@code name=value} strings, such as {@code ['aws.region=eu-central-1']}; a Jenkinsfile may also pass a map ({@code ['aws.region': 'eu-central-1']}),
      * which the descriptor turns into this list.
      */
     @DataBoundSetter
