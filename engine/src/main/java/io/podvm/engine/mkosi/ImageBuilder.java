@@ -144,7 +144,7 @@ public final class ImageBuilder {
         if (!result.succeeded()) {
             throw new PodvmException("mkosi build failed (exit " + result.exitCode() + "); its reason is in the log"
                     + " above. No image was written to the output directory."
-                    + DiskSpace.fullNote(List.of(tree, DiskSpace.mkosiWorkspace(), plan.packageCache())).orElse(""));
+                    + DiskSpace.fullNote(List.of(plan.outputDir(), DiskSpace.mkosiWorkspace(), plan.packageCache())).orElse(""));
         }
     }
 
