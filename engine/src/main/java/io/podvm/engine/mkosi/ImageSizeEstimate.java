@@ -74,7 +74,8 @@ record ImageSizeEstimate(long bytes, int partitions) {
         if (!m.matches()) {
             return null;
         }
-        int power = "KMGTP".indexOf(m.group(2).toUpperCase(Locale.ROOT)) + 1;
+        String unit = m.group(2).toUpperCase(Locale.ROOT);
+        int power = unit.isEmpty() ? 0 : "KMGTP".indexOf(unit) + 1;
         return Long.parseLong(m.group(1)) << (10 * power);
     }
 }
