@@ -49,12 +49,15 @@ final class DiskSpace {
             throws IOException {
         long stage = binaries == null ? 0 : treeBytes(binaries);
         long outputs = image.bytes() * (qcow2 ? 2 : 1);
-        List<Need> needs = new ArrayList<>(List.of(
-                new Need("outputDir", outputDir, stage + outputs, "the stage and the image" + (qcow2 ? " and its qcow2"
-                        : "") + " (the image estimated from " + image.partitions() + " partition definition(s))"),
-                new Need("mkosi's workspace", mkosiWorkspace(), image.bytes() * 3 / 2, "mkosi's workspace")));
+        String estimate = "the image, " + size(image.bytes()) + " as estimated from " + image.partitions()
+                + " partition definition(s)" + (qcow2 ? ", its qcow2 copy as much again" : "")
+                + (stage > 0 ? ", the copy of the binaries tree " + size(stage) : "");
+        List<Need> needs = new ArrayList<>(List.of(new Need("outputDir", outputDir, stage + outputs, estimate),
+                new Need("mkosi's workspace", mkosiWorkspace(), image.bytes() * 3 / 2,
+                        "mkosi's workspace in " + mkosiWorkspace() + ", " + size(image.bytes() * 3 / 2))));
         if (isEmpty(cache)) {
-            needs.add(new Need("packageCache", cache, COLD_CACHE, "the packages to download into the empty cache"));
+            needs.add(new Need("packageCache", cache, COLD_CACHE, "the packages for the empty package cache, "
+                    + size(COLD_CACHE)));
         }
         return needs;
     }
@@ -121,10 +124,10 @@ final class DiskSpace {
             long free = usable(store);
             if (free < required) {
                 Need first = onIt.get(0);
-                List<String> parts = onIt.stream().map(n -> n.why() + " " + size(n.bytes())).toList();
+                List<String> parts = onIt.stream().map(Need::why).toList();
                 throw new InvalidRequestException(first.field() + ": '" + first.place() + "' is on a file system ("
                         + store + ") with " + size(free) + " free, and this build needs about " + size(required)
-                        + " there (" + String.join(", ", parts) + ", plus " + MARGIN_PERCENT + "% and "
+                        + " there (" + String.join("; ", parts) + "; plus " + MARGIN_PERCENT + "% and "
                         + size(MARGIN_BYTES) + " to spare); free some space there, or choose a place on a"
                         + " larger disk. Nothing was built.");
             }
