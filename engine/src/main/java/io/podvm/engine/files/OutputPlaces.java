@@ -4,8 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.Optional;
 
 /**
@@ -20,18 +18,10 @@ public final class OutputPlaces {
 
     /** The real path: symbolic links resolved, also when the last parts of the path do not exist yet. */
     public static Path real(Path path) {
-        Path existing = path.toAbsolutePath().normalize();
-        Deque<Path> missing = new ArrayDeque<>();
-        while (existing.getParent() != null && !Files.exists(existing)) {
-            missing.push(existing.getFileName());
-            existing = existing.getParent();
-        }
+        Path absolute = path.toAbsolutePath().normalize();
+        Path existing = nearestExisting(absolute);
         try {
-            Path real = existing.toRealPath();
-            while (!missing.isEmpty()) {
-                real = real.resolve(missing.pop());
-            }
-            return real;
+            return existing.toRealPath().resolve(existing.relativize(absolute).toString());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
