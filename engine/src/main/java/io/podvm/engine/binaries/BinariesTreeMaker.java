@@ -50,6 +50,7 @@ public final class BinariesTreeMaker {
         Platform.requireLinux("binaries");
         Path output = resolve(request.output());
         List<Path> overlays = Overlays.check(request.overlays().stream().map(this::resolve).toList());
+        OutputTree.check(output, base, overlays);
         RegistryLogin login = request.mode() == Mode.PULL ? login(request, registryPassword) : null;
         Work work = request.mode() == Mode.BUILD ? checkBuild(request, output) : checkPull(request, login);
         try (StagedTree staged = StagedTree.beside(output, log)) {

@@ -28,13 +28,8 @@ final class StagedTree implements AutoCloseable {
         this.log = log;
     }
 
-    /** Checks the output path (before any long work) and creates the work directory beside it. */
+    /** Creates the work directory beside the output, which {@link OutputTree#check} has accepted. */
     static StagedTree beside(Path output, BuildLog log) {
-        if (Files.exists(output, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(output, LinkOption.NOFOLLOW_LINKS)) {
-            throw new InvalidRequestException("output: '" + output + "' is " + (Files.isSymbolicLink(output)
-                    ? "a symbolic link" : "a file") + "; give a directory (it is replaced whole) or a path that"
-                    + " does not exist yet.");
-        }
         Path parent = output.toAbsolutePath().getParent();
         try {
             Files.createDirectories(parent);
@@ -63,6 +58,7 @@ final class StagedTree implements AutoCloseable {
         }
         // A temporary directory is 0700; the tree's root becomes part of the image's file system.
         Files.setPosixFilePermissions(tree, PosixFilePermissions.fromString("rwxr-xr-x"));
+        OutputTree.mark(tree);
         Path previous = work.resolve("previous");
         boolean hadPrevious = Files.exists(output, LinkOption.NOFOLLOW_LINKS);
         if (hadPrevious) {

@@ -31,7 +31,7 @@ final class TreeDigest {
     static Summary of(Path root) throws IOException {
         List<String> paths = new ArrayList<>();
         try (Stream<Path> all = Files.walk(root)) {
-            all.filter(p -> !p.equals(root)).forEach(p -> paths.add(relative(root, p)));
+            all.filter(p -> !p.equals(root) && !p.equals(root.resolve(OutputTree.MARKER))).forEach(p -> paths.add(relative(root, p)));
         }
         // Byte order of the UTF-8 names: the same on every machine, whatever its locale.
         paths.sort(TreeDigest::compareUtf8);

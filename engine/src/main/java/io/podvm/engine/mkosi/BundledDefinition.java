@@ -4,8 +4,12 @@ import io.podvm.engine.PodvmException;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 
@@ -21,11 +25,7 @@ final class BundledDefinition {
     }
 
     static void copyTo(Path target) throws IOException {
-        InputStream zip = BundledDefinition.class.getResourceAsStream(ZIP);
-        if (zip == null) {
-            throw new PodvmException("The bundled podvm definition is missing from the engine jar; rebuild it"
-                    + " with 'mvn -B package -DskipTests'.");
-        }
+        InputStream zip = open();
         Files.createDirectories(target);
         try (ZipInputStream entries = new ZipInputStream(zip)) {
             ZipEntry entry;
@@ -43,5 +43,28 @@ final class BundledDefinition {
                 }
             }
         }
+    }
+
+    /** The texts of the files whose names match, read without unpacking the definition. */
+    static List<String> read(Predicate<String> names) throws IOException {
+        List<String> texts = new ArrayList<>();
+        try (ZipInputStream entries = new ZipInputStream(open())) {
+            ZipEntry entry;
+            while ((entry = entries.getNextEntry()) != null) {
+                if (!entry.isDirectory() && names.test(entry.getName())) {
+                    texts.add(new String(entries.readAllBytes(), StandardCharsets.UTF_8));
+                }
+            }
+        }
+        return texts;
+    }
+
+    private static InputStream open() {
+        InputStream zip = BundledDefinition.class.getResourceAsStream(ZIP);
+        if (zip == null) {
+            throw new PodvmException("The bundled podvm definition is missing from the engine jar; rebuild it"
+                    + " with 'mvn -B package -DskipTests'.");
+        }
+        return zip;
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.podvm.engine.InvalidRequestException;
 import io.podvm.engine.PodvmException;
 import io.podvm.engine.files.FileTrees;
+import io.podvm.engine.files.OutputPlaces;
 import io.podvm.engine.files.Sha256;
 import io.podvm.engine.json.Json;
 import io.podvm.engine.log.BuildLog;
@@ -19,7 +20,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Objects;
+import java.util.stream.Stream;
 
 /**
  * Builds a podvm image with mkosi: checks everything it can first, stages the tree, runs mkosi, and moves
@@ -43,13 +47,18 @@ public final class ImageBuilder {
     public ImageResult build(ImageRequest request) {
         long start = System.nanoTime();
         Plan plan = check(request);
-        Path stage = createStage(plan.outputDir());
-        try {
-            return buildIn(request, plan, stage, start);
-        } catch (IOException e) {
-            throw new PodvmException("The image build failed: " + e + ".", e);
-        } finally {
-            deleteStage(stage);
+        DiskSpace.require(spaceNeeds(request, plan));
+        // Every check has passed: only now is anything created.
+        try (OutputLock lock = OutputLock.take(OutputDirectory.prepare(plan.outputDir()), "podvm mkosi")) {
+            packageCache(plan.packageCache());
+            Path stage = createStage(plan.outputDir());
+            try {
+                return buildIn(request, plan, stage, start);
+            } catch (IOException e) {
+                throw new PodvmException("The image build failed: " + e + ".", e);
+            } finally {
+                deleteStage(stage);
+            }
         }
     }
 
@@ -72,20 +81,20 @@ public final class ImageBuilder {
     }
 
     /** Everything the build needs, checked before any long work starts. */
-    private record Plan(MkosiTool mkosi, Path qemuImg, Path binaries, Path outputDir, Path packageCache) {
+    private record Plan(MkosiTool mkosi, Path qemuImg, Path tree, Path binaries, Path outputDir, Path packageCache) {
     }
 
     private Plan check(ImageRequest request) {
         Platform.requireLinux("mkosi");
         Path tree = request.bundled() ? null : checkTree(resolve(request.dir()));
         Path binaries = binariesTree(request, tree);
-        Path outputDir = OutputDirectory.prepare(resolve(request.outputDir()));
+        Path outputDir = OutputDirectory.check(resolve(request.outputDir()), base, tree, binaries);
         Path qemuImg = request.qcow2() ? Executables.find("qemu-img").orElseThrow(() -> new InvalidRequestException(
                 "qcow2: qemu-img was not found on PATH; install it (apt-get install qemu-utils) or drop qcow2."))
                 : null;
-        Path cache = packageCache(request.packageCache() != null ? resolve(request.packageCache()) : defaultPackageCache());
+        Path cache = checkPackageCache(request.packageCache() != null ? resolve(request.packageCache()) : defaultPackageCache());
         MkosiTool mkosi = MkosiTool.detect(request.mkosi(), log);
-        return new Plan(mkosi, qemuImg, binaries, outputDir, cache);
+        return new Plan(mkosi, qemuImg, tree, binaries, outputDir, cache);
     }
 
     private ImageResult buildIn(ImageRequest request, Plan plan, Path stage, long start) throws IOException {
@@ -99,11 +108,12 @@ public final class ImageBuilder {
         String sha256 = Sha256.of(image);
         long size = Files.size(image);
         int packages = packageCount(manifest);
-        // Every step has succeeded: only now do the outputs appear under their final names.
-        Path out = plan.outputDir();
-        return new ImageResult(OutputDirectory.moveInto(image, out).toString(),
-                qcow2 == null ? null : OutputDirectory.moveInto(qcow2, out).toString(), sha256, size,
-                manifest == null ? null : OutputDirectory.moveInto(manifest, out).toString(), packages,
+        // Every step has succeeded: only now do the outputs appear under their final names, as one set.
+        List<Path> files = new ArrayList<>(List.of(image));
+        Stream.of(qcow2, manifest).filter(Objects::nonNull).forEach(files::add);
+        Iterator<Path> placed = OutputSet.publish(files, plan.outputDir()).iterator();
+        return new ImageResult(placed.next().toString(), qcow2 == null ? null : placed.next().toString(), sha256,
+                size, manifest == null ? null : placed.next().toString(), packages,
                 plan.mkosi().version().toString(), request.variant().id(), request.distribution(),
                 Math.round((System.nanoTime() - start) / 1e7) / 100.0);
     }
@@ -133,7 +143,8 @@ public final class ImageBuilder {
         ExecResult result = runner.run(ExecSpec.of(mkosiCommand(request, plan, "--force", "build")).directory(tree));
         if (!result.succeeded()) {
             throw new PodvmException("mkosi build failed (exit " + result.exitCode() + "); its reason is in the log"
-                    + " above. No image was written to the output directory.");
+                    + " above. No image was written to the output directory."
+                    + DiskSpace.fullNote(List.of(plan.outputDir(), DiskSpace.mkosiWorkspace(), plan.packageCache())).orElse(""));
         }
     }
 
@@ -199,12 +210,35 @@ public final class ImageBuilder {
         return base.resolve(path).normalize();
     }
 
+    /** Checked without creating it: it must be a directory, or one that can be made. */
+    private static Path checkPackageCache(Path dir) {
+        Path existing = OutputPlaces.nearestExisting(dir);
+        if (!Files.isDirectory(existing) || !Files.isWritable(existing)) {
+            throw new InvalidRequestException("packageCache: '" + dir + "' cannot be created ('" + existing + "' is "
+                    + (Files.isDirectory(existing) ? "not writable" : "not a directory")
+                    + "); give a directory this user can write.");
+        }
+        return dir;
+    }
+
     private static Path packageCache(Path dir) {
         try {
             return Files.createDirectories(dir);
         } catch (IOException e) {
             throw new InvalidRequestException("packageCache: '" + dir + "' cannot be created (" + e.getMessage()
                     + "); give a directory this user can write.");
+        }
+    }
+
+    /** What the build will need on disk, from the definition's partitions; see {@link DiskSpace}. */
+    private static List<DiskSpace.Need> spaceNeeds(ImageRequest request, Plan plan) {
+        try {
+            ImageSizeEstimate image = request.bundled()
+                    ? ImageSizeEstimate.of(BundledDefinition.read(n -> n.contains("mkosi.repart/") && n.endsWith(".conf")))
+                    : ImageSizeEstimate.ofTree(plan.tree());
+            return DiskSpace.forBuild(image, request.qcow2(), plan.binaries(), plan.outputDir(), plan.packageCache());
+        } catch (IOException e) {
+            throw new PodvmException("Estimating the disk space the build needs failed: " + e + ".", e);
         }
     }
 

@@ -1,7 +1,6 @@
 package io.podvm.engine.mkosi;
 
 import io.podvm.engine.InvalidRequestException;
-import io.podvm.engine.PodvmException;
 import io.podvm.engine.log.BuildLog;
 import io.podvm.engine.process.ExecResult;
 import io.podvm.engine.process.ExecSpec;
@@ -24,16 +23,17 @@ public record MkosiTool(Path path, MkosiVersion version) {
                         + "; " + INSTALL_HINT + "."));
         ExecResult result = new ProcessRunner(log).run(ExecSpec.of(path.toString(), "--version")
                 .timeout(Duration.ofSeconds(30)).captureStdout());
+        // A program that does not answer --version as mkosi does is the wrong program given, not a failed build.
         if (!result.succeeded() || result.output().isEmpty()) {
-            throw new PodvmException("'" + path + " --version' failed (exit " + result.exitCode()
-                    + "); check the mkosi installation, or " + INSTALL_HINT + ".");
+            throw new InvalidRequestException("mkosi: '" + path + " --version' failed (exit " + result.exitCode()
+                    + "), so it is not a working mkosi; give the path of mkosi, or " + INSTALL_HINT + ".");
         }
         MkosiVersion version;
         try {
             version = MkosiVersion.parse(result.output().get(0));
         } catch (IllegalArgumentException e) {
-            throw new PodvmException("'" + path + " --version' printed '" + result.output().get(0)
-                    + "', which is not an mkosi version; " + INSTALL_HINT + ".");
+            throw new InvalidRequestException("mkosi: '" + path + " --version' printed '" + result.output().get(0)
+                    + "', which is not an mkosi version; give the path of mkosi, or " + INSTALL_HINT + ".");
         }
         if (!version.supported()) {
             throw new InvalidRequestException("mkosi: version " + version + " at " + path + " is too old; podvm"

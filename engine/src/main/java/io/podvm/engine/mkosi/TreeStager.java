@@ -1,5 +1,6 @@
 package io.podvm.engine.mkosi;
 
+import io.podvm.engine.binaries.OutputTree;
 import io.podvm.engine.files.FileTrees;
 import io.podvm.engine.log.BuildLog;
 
@@ -98,7 +99,8 @@ final class TreeStager {
                     + " Run 'podvm binaries' first, or give --binaries-tree.");
             return List.of();
         }
-        FileTrees.copy(source, target, relative -> false);
+        // podvm's mark of its own tree says something about the directory, not about the image.
+        FileTrees.copy(source, target, relative -> relative.toString().equals(OutputTree.MARKER));
         List<String> links = FileTrees.symlinks(target);
         if (!links.isEmpty()) {
             // The seed warns that mkosi skips them; mkosi 24.3 copies them as links. Either way a link whose

@@ -3,6 +3,7 @@ package io.podvm.engine.mkosi;
 import io.podvm.engine.testing.CliProcess;
 import io.podvm.engine.testing.FakeTools;
 import io.podvm.engine.testing.RealTools;
+import io.podvm.engine.testing.SmallFileSystem;
 import io.podvm.engine.testing.SshKeyFiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -110,6 +111,78 @@ class MkosiBadInputTest {
         assertRefused(run("--output-dir", "a-file"), "outputDir: '" + work.resolve("a-file") + "' is a file");
         assertRefused(run("--output-dir", "a-file/below"), "outputDir: '" + work.resolve("a-file/below")
                 + "' cannot be written");
+    }
+
+    /** Output directories podvm must not write: refused as real paths, before mkosi is even looked for. */
+    @Test
+    void anOutputDirectoryInARefusedPlace() throws Exception {
+        Path tree = Files.createDirectories(work.resolve("tree"));
+        Files.writeString(tree.resolve("mkosi.conf"), "[Output]\nFormat=disk\n");
+        Path binaries = Files.createDirectories(work.resolve("bins/usr/bin"));
+        Files.createSymbolicLink(work.resolve("to-root"), Path.of("/"));
+        Files.createSymbolicLink(work.resolve("to-tree"), tree);
+        Path home = Path.of(System.getProperty("user.home")).toRealPath();
+        String noMkosi = "/nonexistent/mkosi";
+
+        assertRefused(run("--mkosi", noMkosi, "--output-dir", "to-root"), "outputDir: '" + work.resolve("to-root")
+                + "' resolves to '/', which is the root directory; podvm writes its stage and outputs there, so give"
+                + " a directory of its own, such as build.");
+        assertRefused(run("--mkosi", noMkosi, "--output-dir", "."), "outputDir: '" + work + "' is the working"
+                + " directory (the workspace in Jenkins);");
+        assertRefused(run("--mkosi", noMkosi, "--output-dir", ".."), "outputDir: '" + work.getParent() + "' holds the"
+                + " working directory '" + work.toRealPath() + "';");
+        assertRefused(run("--mkosi", noMkosi, "--output-dir", home.toString()), "outputDir: '" + home + "' "
+                + (work.toRealPath().startsWith(home) ? "holds the working directory" : "is the home directory"));
+        assertRefused(run("--mkosi", noMkosi, "--dir", "tree", "--output-dir", "tree/build"), "outputDir: '"
+                + tree.resolve("build") + "' is inside dir '" + tree + "', which is copied into the stage in the"
+                + " output directory, so it would copy itself without end; give an output directory outside dir.");
+        assertRefused(run("--mkosi", noMkosi, "--dir", "tree", "--output-dir", "to-tree/out"), "outputDir: '"
+                + work.resolve("to-tree/out") + "' is inside dir '" + tree + "'");
+        assertRefused(run("--mkosi", noMkosi, "--binaries-tree", "bins", "--output-dir", "bins/usr/out"),
+                "outputDir: '" + binaries.resolveSibling("out") + "' is inside binariesTree '" + work.resolve("bins")
+                        + "'");
+        assertThat(tree.resolve("build")).doesNotExist();
+        assertThat(binaries.resolveSibling("out")).doesNotExist();
+    }
+
+    /** Every check, mkosi's detection included, ends before anything is created. */
+    @Test
+    void nothingIsCreatedWhenTheInputIsBad() throws Exception {
+        assertRefused(run("--mkosi", "/nonexistent/mkosi", "--output-dir", "new-out", "--package-cache", "new-cache"),
+                "mkosi: '/nonexistent/mkosi' was not found;");
+        assertRefused(run("--mkosi", "/bin/false", "--output-dir", "new-out", "--package-cache", "new-cache"),
+                "mkosi: '/bin/false --version' failed (exit 1), so it is not a working mkosi;");
+        Path notMkosi = new FakeTools(work.resolve("bin")).write("not-mkosi", "#!/bin/sh\necho hello\n");
+        assertRefused(run("--mkosi", notMkosi.toString(), "--output-dir", "new-out", "--package-cache", "new-cache"),
+                "mkosi: '" + notMkosi + " --version' printed 'hello', which is not an mkosi version;");
+        assertThat(work.resolve("new-out")).doesNotExist();
+        assertThat(work.resolve("new-cache")).doesNotExist();
+    }
+
+    /**
+     * The bundled image needs about a GiB; 50 MiB cannot hold it. The mkosi here is a stand-in that answers
+     * {@code --version} and fails loudly if podvm lets it build.
+     */
+    @Test
+    void anOutputDirectoryOnAFileSystemTooSmallForTheImage() throws Exception {
+        Path small = Files.createDirectories(work.resolve("small"));
+        try (SmallFileSystem mounted = SmallFileSystem.mount(small, "50M")) {
+            CliProcess.Result result = run("--mkosi", mkosiThatMustNotBuild().toString(), "--output-dir", "small/out",
+                    "--package-cache", RealTools.packageCache().toString());
+
+            assertRefused(result, "outputDir: '" + small.resolve("out") + "' is on a file system (" + small);
+            assertThat(result.stderr()).containsPattern("with \\d+ MiB free, and this build needs about 1.2 GiB"
+                    + " there \\(the image, 1.0 GiB as estimated from 2 partition definition\\(s\\); plus 10% and 64"
+                    + " MiB to spare\\); free some space there, or choose a place on a larger disk. Nothing was built.")
+                    .doesNotContain("BUILD RAN");
+            assertThat(small.resolve("out")).doesNotExist();
+        }
+    }
+
+    /** An mkosi 18 (no JSON summary) that fails loudly if podvm asks it for more than its version. */
+    private Path mkosiThatMustNotBuild() throws IOException {
+        return new FakeTools(work.resolve("fake")).write("mkosi",
+                "#!/bin/sh\n[ \"$1\" = --version ] && echo 'mkosi 18' && exit 0\necho \"BUILD RAN: $*\" >&2; exit 9\n");
     }
 
     private CliProcess.Result run(String... args) throws Exception {
