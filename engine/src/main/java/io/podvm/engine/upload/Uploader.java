@@ -53,11 +53,15 @@ public final class Uploader {
         credentials.secrets().forEach(log.masker()::add);
         credentials.check(request.provider());
         Path image = checkImage(request);
-        UplosiTool uplosi = UplosiTool.detect(request.uplosi(), log);
-        uplosi.checkSupports(request.provider());
         Path work = createWorkDir(request.tempDir() == null ? null : base.resolve(request.tempDir()));
         try {
+            // The whole configuration is checked before uplosi runs at all, even for its --help.
             UplosiConfig config = UplosiConfig.prepare(request, credentials, base, work);
+            if (request.incrementVersion()) {
+                config.versionFiles().forEach(VersionFile::checkIncrementable);
+            }
+            UplosiTool uplosi = UplosiTool.detect(request.uplosi(), log);
+            uplosi.checkSupports(request.provider());
             List<String> refs = run(request, credentials, uplosi, config, image, work);
             String next = request.incrementVersion() ? bumpVersionFiles(config, uplosi) : null;
             log.info("Uploaded " + image.getFileName() + " version " + config.version() + " to " + request.provider()
@@ -84,6 +88,7 @@ public final class Uploader {
                     ? "the image must be a readable regular file (a raw disk image such as build/system.raw)"
                     : "no such file; build the image first (podvm mkosi) or check the path");
         }
+        RawImageCheck.check(image, request.image().toString());
         return image;
     }
 
