@@ -107,7 +107,7 @@ public final class Uploader {
                     .timeout(request.timeout()).onStdout(line -> reference(line, refs))
                     .onStderr(line -> {
                         log.line(line);
-                        failure.stderr(line);
+                        failure.stderr(log.masker().mask(line)); // its error becomes our message, masked too
                     }));
             if (!result.succeeded()) {
                 throw failure.failed(result.exitCode());

@@ -73,7 +73,11 @@ final class FakeUplosi {
             case "$mode" in
               fail)
                 echo "2026/01/01 00:00:00 Bucket podvm doesn't exist. Creating." >&2
-                echo "Error: uploading variants: uploading image: ensuring bucket exists: creating bucket podvm: AccessDenied" >&2
+                # A leaky error, as a tool may quote a signature or a request: the secret, base64 and URL-encoded.
+                secret="${AWS_SECRET_ACCESS_KEY:-}"
+                b64="$(printf '%s' "$secret" | base64 -w0)"
+                url="$(printf '%s' "$secret" | sed -e 's|%|%25|g' -e 's|/|%2F|g' -e 's|+|%2B|g' -e 's|=|%3D|g')"
+                echo "Error: uploading variants: uploading image: ensuring bucket exists: creating bucket podvm: AccessDenied: key $secret (base64 $b64, url $url)" >&2
                 exit 1 ;;
               hang)
                 sleep 600 &

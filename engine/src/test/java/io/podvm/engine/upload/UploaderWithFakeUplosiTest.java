@@ -99,7 +99,7 @@ class UploaderWithFakeUplosiTest {
         assertThatThrownBy(() -> workspace.upload(awsRequest(fake, "fail").incrementVersion(true)))
                 .isInstanceOf(PodvmException.class)
                 .hasMessageStartingWith("Uploading to aws failed at the step 'ensuring bucket exists'")
-                .hasMessageContaining("AccessDenied");
+                .hasMessageContaining("AccessDenied: key **** (base64 ****, url ****)");
         assertThat(workspace.version()).isEqualTo("1.4.7\n");
         assertNoSecretsAnywhere(fake);
     }
