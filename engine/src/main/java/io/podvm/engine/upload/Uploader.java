@@ -101,15 +101,28 @@ public final class Uploader {
                     + config.version() + (config.scopes().get(0).variant() == null ? ""
                     : ", variants " + config.scopes().stream().map(UplosiConfig.Scope::variant).toList()));
             UplosiFailure failure = new UplosiFailure(request.provider());
+            AwsUploadTrace trace = new AwsUploadTrace();
             List<String> refs = Collections.synchronizedList(new ArrayList<>());
-            ExecResult result = execute(request, failure, ExecSpec.of(uplosi.command(image, request.incrementVersion(),
+            ExecSpec spec = ExecSpec.of(uplosi.command(image, request.incrementVersion(),
                     request.enableVariants(), request.disableVariants())).directory(work).env(env)
                     .timeout(request.timeout()).onStdout(line -> reference(line, refs))
                     .onStderr(line -> {
                         log.line(line);
                         failure.stderr(log.masker().mask(line)); // its error becomes our message, masked too
-                    }));
+                        trace.line(line);
+                    });
+            ExecResult result;
+            try {
+                result = execute(request, failure, spec);
+            } catch (AbortedException e) {
+                cleanUp(request, config, env, trace, "the aborted upload");
+                throw e;
+            } catch (PodvmException e) {
+                cleanUp(request, config, env, trace, "the upload that timed out");
+                throw e;
+            }
             if (!result.succeeded()) {
+                cleanUp(request, config, env, trace, "the failed upload");
                 throw failure.failed(result.exitCode());
             }
             if (refs.isEmpty()) {
@@ -132,6 +145,25 @@ public final class Uploader {
             }
             throw failure.timedOut(request.timeout().toSeconds());
         }
+    }
+
+    /** What uplosi cannot clean up itself after a failure or an abort (on AWS: see {@link AwsLeftovers}). */
+    private void cleanUp(UploadRequest request, UplosiConfig config, Map<String, String> env, AwsUploadTrace trace,
+            String what) {
+        if (request.provider() == Provider.AWS) {
+            new AwsLeftovers(log, env, variant -> awsRegion(config, variant, env)).cleanUp(trace, what);
+        }
+    }
+
+    /** The aws.region that uplosi used for a variant ("" for none): its scope's, else AWS_REGION's. */
+    private static String awsRegion(UplosiConfig config, String variant, Map<String, String> env) {
+        return config.scopes().stream()
+                .filter(scope -> variant.equals(scope.variant() == null ? "" : scope.variant()))
+                .map(scope -> scope.settings().get("aws"))
+                .filter(Map.class::isInstance)
+                .map(table -> ((Map<?, ?>) table).get("region"))
+                .filter(String.class::isInstance).map(String.class::cast).findFirst()
+                .orElse(env.getOrDefault("AWS_REGION", env.getOrDefault("AWS_DEFAULT_REGION", "us-east-1")));
     }
 
     /** uplosi prints image references on stdout, one a line; anything else there is only logged. */
