@@ -56,7 +56,9 @@ final class AwsLeftovers {
 
     /** Cleans up after {@code what} ("the aborted upload", "the failed upload"); never throws. */
     void cleanUp(AwsUploadTrace trace, String what) {
+        trace.ec2Steps().forEach(step -> left.add(ec2Leftover(step)));
         if (trace.blobs().isEmpty() && trace.createdBuckets().isEmpty()) {
+            reportLeft(what);
             return;
         }
         boolean interrupted = Thread.interrupted(); // the SDK refuses to work on an interrupted thread
@@ -130,6 +132,26 @@ final class AwsLeftovers {
                     + " remove it: " + reason(e) + "); remove it when empty with: aws s3api delete-bucket --bucket "
                     + bucket + " --region " + region);
         }
+    }
+
+    /**
+     * podvm has no EC2 client; it names what uplosi made there. uplosi's next upload of the same name and version
+     * deletes an AMI of that name with its snapshot, but not a snapshot that was never tagged (tags come last).
+     */
+    private String ec2Leftover(AwsUploadTrace.Ec2Step step) {
+        String region = step.region() != null ? step.region() : regionOfVariant.apply(step.variant());
+        return switch (step.kind()) {
+            case SNAPSHOT -> "the EBS snapshot that EC2 imports from the blob, description " + step.name() + " (region "
+                    + region + "; uplosi's next upload does not remove it if it has no AMI yet); find it with: aws"
+                    + " ec2 describe-snapshots --region " + region + " --owner-ids self --filters Name=description,Values="
+                    + step.name() + ", remove it with: aws ec2 delete-snapshot --region " + region + " --snapshot-id ID";
+            case IMAGE -> "the AMI " + step.name() + " (region " + region + ") and its snapshot; uplosi's next upload"
+                    + " of this name and version replaces them, or remove them with: aws ec2 deregister-image --region "
+                    + region + " --image-id " + step.name() + ", then aws ec2 delete-snapshot --region " + region
+                    + " --snapshot-id ID (from aws ec2 describe-images --image-ids " + step.name() + ")";
+            case COPY -> "possibly a copy of the AMI " + step.name() + " in " + region + "; find it with: aws ec2"
+                    + " describe-images --region " + region + " --owners self --filters Name=name,Values=" + step.name();
+        };
     }
 
     private void reportLeft(String what) {

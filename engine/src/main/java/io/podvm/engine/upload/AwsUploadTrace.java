@@ -18,16 +18,19 @@ final class AwsUploadTrace {
     private static final Pattern BUCKET = Pattern.compile("Bucket (\\S+) (?:exists|doesn't exist\\.)");
     private static final Pattern CREATING_BUCKET = Pattern.compile("Bucket (\\S+) doesn't exist\\. Creating\\.");
     private static final Pattern BLOB = Pattern.compile("Uploading os image as temporary blob (\\S+)");
-    private static final Pattern SNAPSHOT = Pattern.compile("Importing (\\S+) as snapshot (\\S+)");
-    private static final Pattern IMAGE = Pattern.compile("Creating image (\\S+) in (\\S+)");
+    /** Logged once EC2 accepted the import: the snapshot will exist even if uplosi is stopped now. */
+    private static final Pattern SNAPSHOT = Pattern.compile("Waiting for snapshot (\\S+) to be ready");
+    /** Logged once RegisterImage or CopyImage returned the AMI's id. */
+    private static final Pattern IMAGE = Pattern.compile("Waiting for image (ami-\\S+) in (\\S+) to be created");
     private static final Pattern REPLICA = Pattern.compile("Replicating image (\\S+) to (\\S+)");
 
     /** A blob uplosi started to upload: the variant ("" for none), its bucket and key. */
     record Blob(String variant, String bucket, String key) {
     }
 
-    /** A snapshot import or an AMI that uplosi started, as a sentence naming it. */
-    record Ec2Step(String variant, String description) {
+    /** What an EC2 step of uplosi made: a snapshot, an AMI or an AMI copy, by name or id, and its region. */
+    record Ec2Step(String variant, Kind kind, String name, String region) {
+        enum Kind { SNAPSHOT, IMAGE, COPY }
     }
 
     private String variant = "";
@@ -51,12 +54,19 @@ final class AwsUploadTrace {
         } else if ((m = BLOB.matcher(message)).matches() && bucket != null) {
             blobs.add(new Blob(variant, bucket, m.group(1)));
         } else if ((m = SNAPSHOT.matcher(message)).matches()) {
-            ec2Steps.add(new Ec2Step(variant, "an EBS snapshot imported from " + m.group(1) + " (description "
-                    + m.group(2) + ")"));
+            add(new Ec2Step(variant, Ec2Step.Kind.SNAPSHOT, m.group(1), null));
         } else if ((m = IMAGE.matcher(message)).matches()) {
-            ec2Steps.add(new Ec2Step(variant, "the AMI " + m.group(1) + " in " + m.group(2)));
+            String region = m.group(2);
+            ec2Steps.removeIf(s -> s.kind() == Ec2Step.Kind.COPY && s.region().equals(region));
+            add(new Ec2Step(variant, Ec2Step.Kind.IMAGE, m.group(1), region));
         } else if ((m = REPLICA.matcher(message)).matches()) {
-            ec2Steps.add(new Ec2Step(variant, "a copy of the AMI " + m.group(1) + " in " + m.group(2)));
+            add(new Ec2Step(variant, Ec2Step.Kind.COPY, m.group(1), m.group(2)));
+        }
+    }
+
+    private void add(Ec2Step step) {
+        if (!ec2Steps.contains(step)) {
+            ec2Steps.add(step);
         }
     }
 

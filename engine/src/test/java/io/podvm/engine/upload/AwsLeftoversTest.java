@@ -42,6 +42,30 @@ class AwsLeftoversTest {
     }
 
     @Test
+    void snapshotsAndAmisThatUplosiMadeAreNamedWithTheCommandsThatRemoveThem() {
+        AwsUploadTrace trace = new AwsUploadTrace();
+        for (String line : new String[] {
+                "2026/01/01 00:00:00 Importing podvm-1.0.0.raw as snapshot podvm-1.0.0",
+                "2026/01/01 00:00:00 Waiting for snapshot podvm-1.0.0 to be ready",
+                "2026/01/01 00:00:00 Creating image podvm-1.0.0 in us-east-1",
+                "2026/01/01 00:00:00 Waiting for image ami-0123456789abcdef0 in us-east-1 to be created",
+                "2026/01/01 00:00:00 Waiting for image ami-0123456789abcdef0 in us-east-1 to be created",
+                "2026/01/01 00:00:00 Replicating image podvm-1.0.0 to eu-west-1"}) {
+            trace.line(line);
+        }
+        TestLogs.Captured log = new TestLogs.Captured();
+        new AwsLeftovers(log.log(), Map.of(), variant -> "us-east-1").cleanUp(trace, "the aborted upload");
+        assertThat(log.text()).startsWith("[podvm] WARNING: Left in AWS after the aborted upload: the EBS snapshot"
+                + " that EC2 imports from the blob, description podvm-1.0.0 (region us-east-1;")
+                .contains("aws ec2 describe-snapshots --region us-east-1 --owner-ids self --filters"
+                        + " Name=description,Values=podvm-1.0.0")
+                .contains("; the AMI ami-0123456789abcdef0 (region us-east-1) and its snapshot;")
+                .contains("aws ec2 deregister-image --region us-east-1 --image-id ami-0123456789abcdef0")
+                .contains("; possibly a copy of the AMI podvm-1.0.0 in eu-west-1;");
+        assertThat(log.text().split("ami-0123456789abcdef0 \\(region")).hasSize(2);
+    }
+
+    @Test
     void nothingIsCalledWhenUplosiStoppedBeforeItsBucketAndBlob() {
         AwsUploadTrace trace = new AwsUploadTrace();
         trace.line("2026/01/01 00:00:00 Uploading image to AWS account 123456789012");
