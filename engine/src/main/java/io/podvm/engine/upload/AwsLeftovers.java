@@ -77,6 +77,39 @@ final class AwsLeftovers {
         }
     }
 
+    /**
+     * After a successful upload: aborts incomplete multipart uploads of the same key that an earlier upload left
+     * when it was killed (kill -9 leaves podvm no time to clean up; that run did not bump the version, so this
+     * run used the same key). Never throws; what it cannot check is named.
+     */
+    void abortStaleUploads(AwsUploadTrace trace) {
+        boolean interrupted = Thread.interrupted();
+        deadline = System.nanoTime() + BUDGET.toNanos();
+        try {
+            for (AwsUploadTrace.Blob blob : trace.blobs()) {
+                String where = "s3://" + blob.bucket() + "/" + blob.key();
+                try {
+                    S3Client s3 = client(regionOfVariant.apply(blob.variant()));
+                    for (MultipartUpload upload : incompleteUploads(s3, blob.bucket(), blob.key())) {
+                        s3.abortMultipartUpload(b -> b.bucket(blob.bucket()).key(blob.key())
+                                .uploadId(upload.uploadId()));
+                        log.info("Aborted the incomplete multipart upload " + upload.uploadId() + " of " + where
+                                + " that an earlier, stopped upload had left.");
+                    }
+                } catch (SdkException | IllegalStateException e) {
+                    log.warn("Could not check " + where + " for incomplete multipart uploads that an earlier, stopped"
+                            + " upload may have left (" + reason(e) + "); list them with: aws s3api"
+                            + " list-multipart-uploads --bucket " + blob.bucket() + " --prefix " + blob.key() + ".");
+                }
+            }
+        } finally {
+            clients.values().forEach(S3Client::close);
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
     private void removeBlob(AwsUploadTrace.Blob blob, String what) {
         String region = regionOfVariant.apply(blob.variant());
         String where = "s3://" + blob.bucket() + "/" + blob.key();

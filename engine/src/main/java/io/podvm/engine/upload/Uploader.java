@@ -125,6 +125,9 @@ public final class Uploader {
                 cleanUp(request, config, env, trace, "the failed upload");
                 throw failure.failed(result.exitCode());
             }
+            if (request.provider() == Provider.AWS) {
+                new AwsLeftovers(log, env, variant -> awsRegion(config, variant, env)).abortStaleUploads(trace);
+            }
             if (refs.isEmpty()) {
                 throw new PodvmException("uplosi reported success uploading to " + request.provider() + " but printed"
                         + " no image reference; see its log above.");

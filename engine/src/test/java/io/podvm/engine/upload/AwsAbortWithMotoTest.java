@@ -96,6 +96,23 @@ class AwsAbortWithMotoTest {
     }
 
     @Test
+    void theNextUploadOfTheSameVersionAbortsWhatAKilledOneLeft() throws Exception {
+        workspace = UploadWorkspace.create(dir.resolve("small"), 4, "0.1.0");
+        try (MotoServer moto = MotoServer.withVmImport(dir); S3Client s3 = s3(moto)) {
+            // What a run killed with SIGKILL in the middle of its upload leaves: the bucket and an open upload.
+            s3.createBucket(b -> b.bucket("podvm-killed"));
+            String stale = s3.createMultipartUpload(b -> b.bucket("podvm-killed").key("podvm-1.0.0.raw")).uploadId();
+
+            UploadResult result = workspace.upload(request(moto, "podvm-killed"));
+
+            assertThat(result.refs()).hasSize(1);
+            assertNoMultipartUploads(s3);
+            assertThat(workspace.log().text()).contains("Aborted the incomplete multipart upload " + stale
+                    + " of s3://podvm-killed/podvm-1.0.0.raw that an earlier, stopped upload had left.");
+        }
+    }
+
+    @Test
     void sigintToTheCliMidUploadLeavesNothingInS3() throws Exception {
         try (MotoServer moto = MotoServer.plain(dir); S3Client s3 = s3(moto)) {
             CliProcess cli = CliProcess.start(workspace.dir(), List.of("-Djava.io.tmpdir=" + workspace.temp()),
