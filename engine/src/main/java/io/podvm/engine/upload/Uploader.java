@@ -126,7 +126,7 @@ public final class Uploader {
                 throw failure.failed(result.exitCode());
             }
             if (request.provider() == Provider.AWS) {
-                new AwsLeftovers(log, env, variant -> awsRegion(config, variant, env)).abortStaleUploads(trace);
+                awsLeftovers(config, env).abortStaleUploads(trace);
             }
             if (refs.isEmpty()) {
                 throw new PodvmException("uplosi reported success uploading to " + request.provider() + " but printed"
@@ -154,8 +154,12 @@ public final class Uploader {
     private void cleanUp(UploadRequest request, UplosiConfig config, Map<String, String> env, AwsUploadTrace trace,
             String what) {
         if (request.provider() == Provider.AWS) {
-            new AwsLeftovers(log, env, variant -> awsRegion(config, variant, env)).cleanUp(trace, what);
+            awsLeftovers(config, env).cleanUp(trace, what);
         }
+    }
+
+    private AwsLeftovers awsLeftovers(UplosiConfig config, Map<String, String> env) {
+        return new AwsLeftovers(log, env, variant -> awsRegion(config, variant, env));
     }
 
     /** The aws.region that uplosi used for a variant ("" for none): its scope's, else AWS_REGION's. */

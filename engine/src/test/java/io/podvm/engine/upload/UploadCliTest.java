@@ -87,6 +87,8 @@ class UploadCliTest {
         env.put("AWS_ACCESS_KEY_ID", UploadFixtures.AWS_KEY_ID);
         env.put("AWS_SECRET_ACCESS_KEY", UploadFixtures.AWS_SECRET);
         env.put("AWS_REGION", "us-east-1");
+        // The clean-up after a failure calls S3: here it finds nothing listening, never the real AWS.
+        env.put("AWS_ENDPOINT_URL", "http://127.0.0.1:" + UploadFixtures.refusedPort());
         return CliProcess.start(workspace.dir(), List.of("-Djava.io.tmpdir=" + workspace.temp()), env, args).await(2);
     }
 }
