@@ -24,7 +24,7 @@ record GptTable(int sectorSize, long diskBytes, List<Partition> partitions) {
     record Partition(String type, long firstLba, long lastLba) {
     }
 
-    /** The table is there but cannot be used; the message says why, for the user. */
+    /** The table is there but cannot be used; the message says why, for the user, as "[the file] ends ...". */
     static final class Damaged extends Exception {
         private static final long serialVersionUID = 1L;
 
@@ -47,12 +47,12 @@ record GptTable(int sectorSize, long diskBytes, List<Partition> partitions) {
     static GptTable read(FileChannel file, int sectorSize) throws IOException, Damaged {
         ByteBuffer header = read(file, sectorSize, sectorSize);
         if (header == null) {
-            throw new Damaged("the file ends inside its GPT header: it is truncated");
+            throw new Damaged("ends inside its GPT header: it is truncated");
         }
         header.order(ByteOrder.LITTLE_ENDIAN);
         long headerSize = Integer.toUnsignedLong(header.getInt(12));
         if (headerSize < MIN_HEADER || headerSize > sectorSize) {
-            throw new Damaged("its GPT header is damaged (it gives its own size as " + headerSize + " bytes)");
+            throw new Damaged("has a damaged GPT header (it gives its own size as " + headerSize + " bytes)");
         }
         checkCrc("GPT header", header, (int) headerSize, 16);
         long alternateLba = header.getLong(32);
@@ -60,18 +60,18 @@ record GptTable(int sectorSize, long diskBytes, List<Partition> partitions) {
         long entryCount = Integer.toUnsignedLong(header.getInt(80));
         long entrySize = Integer.toUnsignedLong(header.getInt(84));
         if (entrySize < 128 || entrySize % 8 != 0 || entryCount * entrySize > MAX_ENTRY_BYTES || entriesLba < 2) {
-            throw new Damaged("its GPT header is damaged (" + entryCount + " partition entries of " + entrySize
+            throw new Damaged("has a damaged GPT header (" + entryCount + " partition entries of " + entrySize
                     + " bytes at LBA " + entriesLba + ")");
         }
         ByteBuffer entries = read(file, entriesLba * sectorSize, (int) (entryCount * entrySize));
         if (entries == null) {
-            throw new Damaged("the file ends inside its GPT partition entries: it is truncated (" + file.size()
+            throw new Damaged("ends inside its GPT partition entries: it is truncated (" + file.size()
                     + " bytes)");
         }
         long entriesCrc = Integer.toUnsignedLong(header.getInt(88));
         long computed = crc(entries, 0, entries.capacity());
         if (computed != entriesCrc) {
-            throw new Damaged("the checksum of its GPT partition entries does not match (stored "
+            throw new Damaged("has GPT partition entries whose checksum does not match (stored "
                     + hex(entriesCrc) + ", computed " + hex(computed) + "): the partition table is damaged");
         }
         entries.order(ByteOrder.LITTLE_ENDIAN);
@@ -103,7 +103,7 @@ record GptTable(int sectorSize, long diskBytes, List<Partition> partitions) {
         copy.put(header.duplicate().position(0).limit(size)).putInt(crcOffset, 0);
         long computed = crc(copy, 0, size);
         if (computed != stored) {
-            throw new Damaged("the checksum of its " + what + " does not match (stored " + hex(stored) + ", computed "
+            throw new Damaged("has a " + what + " whose checksum does not match (stored " + hex(stored) + ", computed "
                     + hex(computed) + "): the header is damaged");
         }
     }
