@@ -77,7 +77,7 @@ final class BinariesCommand implements Callable<Integer> {
                 .buildArgs(buildArgs).builder(builder).isolation(isolation).image(image).registryUser(registryUser)
                 .insecureRegistry(insecureRegistry).puller(puller).output(output).overlays(overlays).build();
         String password = System.getenv(PASSWORD_VARIABLE);
-        SecretMasker masker = new SecretMasker();
+        SecretMasker masker = CliConsole.masker();
         masker.add(password);
         BuildLog log = new BuildLog(System.err, masker);
         BinariesResult result = new BinariesTreeMaker(log, Path.of("").toAbsolutePath()).make(request, password);

@@ -80,7 +80,7 @@ final class MkosiCommand implements Callable<Integer> {
                     System.getenv(PASSPHRASE_VARIABLE), "--ssh-private-key");
         }
         ImageRequest built = request.build();
-        SecretMasker masker = new SecretMasker();
+        SecretMasker masker = CliConsole.masker();
         masker.add(System.getenv(PASSPHRASE_VARIABLE));
         BuildLog log = new BuildLog(System.err, masker);
         ImageBuilder builder = new ImageBuilder(log, Path.of("").toAbsolutePath());

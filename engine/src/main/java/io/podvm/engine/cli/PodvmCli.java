@@ -24,7 +24,9 @@ public final class PodvmCli {
     }
 
     static int run(String[] args) {
+        CliConsole.install();
         CommandLine cli = new CommandLine(new PodvmCli());
+        cli.setOut(new PrintWriter(System.out, true)).setErr(new PrintWriter(System.err, true));
         cli.setExecutionExceptionHandler(PodvmCli::report);
         Thread main = Thread.currentThread();
         CountDownLatch finished = new CountDownLatch(1);
@@ -33,6 +35,7 @@ public final class PodvmCli {
         try {
             return cli.execute(args);
         } finally {
+            CliConsole.finish();
             finished.countDown();
             removeHook(onSignal);
         }

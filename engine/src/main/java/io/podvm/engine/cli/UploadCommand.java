@@ -2,7 +2,6 @@ package io.podvm.engine.cli;
 
 import io.podvm.engine.InvalidRequestException;
 import io.podvm.engine.log.BuildLog;
-import io.podvm.engine.log.SecretMasker;
 import io.podvm.engine.upload.ProviderCredentials;
 import io.podvm.engine.upload.UploadRequest;
 import io.podvm.engine.upload.UploadResult;
@@ -92,6 +91,7 @@ final class UploadCommand implements Callable<Integer> {
                 .openstackCloudsYaml(readCredentialFile(openstackClouds, env.get("OS_CLIENT_CONFIG_FILE"),
                         "--openstack-clouds", "openstack".equalsIgnoreCase(provider)))
                 .build();
+        credentials.secrets().forEach(CliConsole.masker()::add); // the key files' contents, before any message
         UploadRequest.Builder request = UploadRequest.builder().image(image).provider(provider).name(name)
                 .imageVersion(imageVersion).imageVersionFile(imageVersionFile).incrementVersion(incrementVersion)
                 .configDir(configDir).uplosi(uplosi).credentials(credentials).timeout(duration(timeout));
@@ -100,7 +100,7 @@ final class UploadCommand implements Callable<Integer> {
         disableVariants.forEach(request::disableVariant);
         passThrough(env, request);
         UploadRequest built = request.build();
-        BuildLog log = new BuildLog(System.err, new SecretMasker());
+        BuildLog log = new BuildLog(System.err, CliConsole.masker());
         UploadResult result = new Uploader(log, Path.of("").toAbsolutePath()).upload(built);
         if (json) {
             CliOutput.print(true, result.toMap());

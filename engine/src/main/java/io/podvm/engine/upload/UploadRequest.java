@@ -20,7 +20,8 @@ import java.util.regex.Pattern;
 public final class UploadRequest implements Serializable {
     private static final long serialVersionUID = 1L;
 
-    public static final Pattern VERSION = Pattern.compile("\\d+\\.\\d+\\.\\d+");
+    /** What uplosi accepts as a version (its validation.rego); see {@link ImageVersion} for the rest. */
+    public static final Pattern VERSION = ImageVersion.FORMAT;
     public static final Duration DEFAULT_TIMEOUT = Duration.ofHours(2);
     private static final Pattern SET = Pattern.compile("([A-Za-z][A-Za-z0-9]*(?:\\.[A-Za-z][A-Za-z0-9]*)*)=(.*)",
             Pattern.DOTALL);
@@ -278,9 +279,8 @@ public final class UploadRequest implements Serializable {
                 throw new InvalidRequestException("imageVersion: both --image-version '" + imageVersion + "' and"
                         + " --image-version-file '" + imageVersionFile + "' were given; give one of them.");
             }
-            if (imageVersion != null && !VERSION.matcher(imageVersion).matches()) {
-                throw InvalidRequestException.of("imageVersion", imageVersion, "a version has the form X.Y.Z,"
-                        + " e.g. 1.2.3");
+            if (imageVersion != null) {
+                ImageVersion.checkFormat("imageVersion", imageVersion);
             }
             if (incrementVersion && imageVersion != null) {
                 throw new InvalidRequestException("incrementVersion: --increment-version bumps a version file, but"

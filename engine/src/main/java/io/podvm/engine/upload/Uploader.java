@@ -53,13 +53,17 @@ public final class Uploader {
         credentials.secrets().forEach(log.masker()::add);
         credentials.check(request.provider());
         Path image = checkImage(request);
-        UplosiTool uplosi = UplosiTool.detect(request.uplosi(), log);
-        uplosi.checkSupports(request.provider());
         Path work = createWorkDir(request.tempDir() == null ? null : base.resolve(request.tempDir()));
         try {
+            // The whole configuration is checked before uplosi runs at all, even for its --help.
             UplosiConfig config = UplosiConfig.prepare(request, credentials, base, work);
             config.warnings().forEach(log::warn);
             config.notes().forEach(log::info);
+            if (request.incrementVersion()) {
+                config.versionFiles().forEach(VersionFile::checkIncrementable);
+            }
+            UplosiTool uplosi = UplosiTool.detect(request.uplosi(), log);
+            uplosi.checkSupports(request.provider());
             List<String> refs = run(request, credentials, uplosi, config, image, work);
             String next = request.incrementVersion() ? bumpVersionFiles(config, uplosi) : null;
             log.info("Uploaded " + image.getFileName() + " version " + config.version() + " to " + request.provider()
@@ -86,6 +90,7 @@ public final class Uploader {
                     ? "the image must be a readable regular file (a raw disk image such as build/system.raw)"
                     : "no such file; build the image first (podvm mkosi) or check the path");
         }
+        RawImageCheck.check(image, request.image().toString());
         return image;
     }
 
@@ -98,16 +103,32 @@ public final class Uploader {
                     + config.version() + (config.scopes().get(0).variant() == null ? ""
                     : ", variants " + config.scopes().stream().map(UplosiConfig.Scope::variant).toList()));
             UplosiFailure failure = new UplosiFailure(request.provider());
+            AwsUploadTrace trace = new AwsUploadTrace();
             List<String> refs = Collections.synchronizedList(new ArrayList<>());
-            ExecResult result = execute(request, failure, ExecSpec.of(uplosi.command(image, request.incrementVersion(),
+            ExecSpec spec = ExecSpec.of(uplosi.command(image, request.incrementVersion(),
                     request.enableVariants(), request.disableVariants())).directory(work).env(env)
                     .timeout(request.timeout()).onStdout(line -> reference(line, refs))
                     .onStderr(line -> {
                         log.line(line);
-                        failure.stderr(line);
-                    }));
+                        failure.stderr(log.masker().mask(line)); // its error becomes our message, masked too
+                        trace.line(line);
+                    });
+            ExecResult result;
+            try {
+                result = execute(request, failure, spec);
+            } catch (AbortedException e) {
+                cleanUp(request, config, env, trace, "the aborted upload");
+                throw e;
+            } catch (PodvmException e) {
+                cleanUp(request, config, env, trace, "the upload that timed out");
+                throw e;
+            }
             if (!result.succeeded()) {
+                cleanUp(request, config, env, trace, "the failed upload");
                 throw failure.failed(result.exitCode());
+            }
+            if (request.provider() == Provider.AWS) {
+                awsLeftovers(config, env).abortStaleUploads(trace);
             }
             if (refs.isEmpty()) {
                 throw new PodvmException("uplosi reported success uploading to " + request.provider() + " but printed"
@@ -129,6 +150,29 @@ public final class Uploader {
             }
             throw failure.timedOut(request.timeout().toSeconds());
         }
+    }
+
+    /** What uplosi cannot clean up itself after a failure or an abort (on AWS: see {@link AwsLeftovers}). */
+    private void cleanUp(UploadRequest request, UplosiConfig config, Map<String, String> env, AwsUploadTrace trace,
+            String what) {
+        if (request.provider() == Provider.AWS) {
+            awsLeftovers(config, env).cleanUp(trace, what);
+        }
+    }
+
+    private AwsLeftovers awsLeftovers(UplosiConfig config, Map<String, String> env) {
+        return new AwsLeftovers(log, env, variant -> awsRegion(config, variant, env));
+    }
+
+    /** The aws.region that uplosi used for a variant ("" for none): its scope's, else AWS_REGION's. */
+    private static String awsRegion(UplosiConfig config, String variant, Map<String, String> env) {
+        return config.scopes().stream()
+                .filter(scope -> variant.equals(scope.variant() == null ? "" : scope.variant()))
+                .map(scope -> scope.settings().get("aws"))
+                .filter(Map.class::isInstance)
+                .map(table -> ((Map<?, ?>) table).get("region"))
+                .filter(String.class::isInstance).map(String.class::cast).findFirst()
+                .orElse(env.getOrDefault("AWS_REGION", env.getOrDefault("AWS_DEFAULT_REGION", "us-east-1")));
     }
 
     /** uplosi prints image references on stdout, one a line; anything else there is only logged. */

@@ -25,13 +25,13 @@ public record VersionFile(Path original, Path copy, String version) {
         }
         String text;
         try {
-            text = Files.readString(original, StandardCharsets.UTF_8).strip();
+            text = ImageVersion.trimSpace(Files.readString(original, StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw InvalidRequestException.of(field, original, "the version file cannot be read: " + e.getMessage());
         }
-        if (!UploadRequest.VERSION.matcher(text).matches()) {
+        if (!ImageVersion.FORMAT.matcher(text).matches()) {
             throw new InvalidRequestException(field + ": the version file " + original + " holds '" + abbreviate(text)
-                    + "', not a version; it must hold one line X.Y.Z, e.g. 1.2.3.");
+                    + "', not a version uplosi accepts; it must hold one line X.Y.Z with digits only, e.g. 1.2.3.");
         }
         return new VersionFile(original, copy, text);
     }
@@ -41,20 +41,26 @@ public record VersionFile(Path original, Path copy, String version) {
         Files.writeString(copy, version + "\n", StandardCharsets.UTF_8);
     }
 
+    /**
+     * Refuses, before the upload, a version that uplosi's --increment-version would refuse or garble after it.
+     */
+    public void checkIncrementable() {
+        ImageVersion.checkIncrementable("imageVersionFile (" + original + ")", version);
+    }
+
     /** The next patch version, as uplosi's incrementSemver computes it. */
     public String next() {
         return increment(version);
     }
 
     public static String increment(String version) {
-        String[] parts = version.split("\\.");
-        return Integer.parseInt(parts[0]) + "." + Integer.parseInt(parts[1]) + "." + (Long.parseLong(parts[2]) + 1);
+        return ImageVersion.increment(version);
     }
 
     /** What uplosi left in the copy (its -i bumps it), or null when it left no version there. */
     public String copyVersion() throws IOException {
-        String text = Files.readString(copy, StandardCharsets.UTF_8).strip();
-        return UploadRequest.VERSION.matcher(text).matches() ? text : null;
+        String text = ImageVersion.trimSpace(Files.readString(copy, StandardCharsets.UTF_8));
+        return ImageVersion.FORMAT.matcher(text).matches() ? text : null;
     }
 
     /** Replaces the user's file with the next version in one rename, keeping its trailing newline. */

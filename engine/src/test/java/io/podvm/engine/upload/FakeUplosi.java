@@ -25,8 +25,8 @@ final class FakeUplosi {
     private static final String SCRIPT = """
             #!/bin/bash
             set -u
-            record="${PODVM_FAKE_UPLOSI_RECORD:-/dev/null}"
-            mode="${PODVM_FAKE_UPLOSI_MODE:-success}"
+            record="${PODVM_FAKE_UPLOSI_RECORD:-@RECORD@}"
+            mode="${PODVM_FAKE_UPLOSI_MODE:-@MODE@}"
             form="@FORM@"
             {
               printf 'argv'; printf ' [%s]' "$@"; printf '\\n'
@@ -73,7 +73,11 @@ final class FakeUplosi {
             case "$mode" in
               fail)
                 echo "2026/01/01 00:00:00 Bucket podvm doesn't exist. Creating." >&2
-                echo "Error: uploading variants: uploading image: ensuring bucket exists: creating bucket podvm: AccessDenied" >&2
+                # A leaky error, as a tool may quote a signature or a request: the secret, base64 and URL-encoded.
+                secret="${AWS_SECRET_ACCESS_KEY:-}"
+                b64="$(printf '%s' "$secret" | base64 -w0)"
+                url="$(printf '%s' "$secret" | sed -e 's|%|%25|g' -e 's|/|%2F|g' -e 's|+|%2B|g' -e 's|=|%3D|g')"
+                echo "Error: uploading variants: uploading image: ensuring bucket exists: creating bucket podvm: AccessDenied: key $secret (base64 $b64, url $url)" >&2
                 exit 1 ;;
               hang)
                 sleep 600 &
@@ -100,8 +104,23 @@ final class FakeUplosi {
         this.record = record;
     }
 
+    /** A fake that records and acts as the request's environment says (see {@link #configure}). */
     static FakeUplosi create(Path dir, Form form) throws IOException {
-        Path script = new FakeTools(dir).write("uplosi", SCRIPT.replace("@FORM@", form.name()).replace("@REF@", REF));
+        return write(dir, form, "/dev/null", "success");
+    }
+
+    /**
+     * A fake whose record file and mode are written into the script, for runs where the request's
+     * environment does not reach uplosi (the CLI passes only the variables uplosi needs). It records
+     * every call, its --help probe too.
+     */
+    static FakeUplosi create(Path dir, Form form, String mode) throws IOException {
+        return write(dir, form, dir.resolve("record.txt").toString(), mode);
+    }
+
+    private static FakeUplosi write(Path dir, Form form, String defaultRecord, String mode) throws IOException {
+        Path script = new FakeTools(dir).write("uplosi", SCRIPT.replace("@FORM@", form.name()).replace("@REF@", REF)
+                .replace("@RECORD@", defaultRecord).replace("@MODE@", mode));
         return new FakeUplosi(script, dir.resolve("record.txt"));
     }
 

@@ -3,8 +3,6 @@ package io.podvm.engine.upload;
 import io.podvm.engine.testing.TestLogs;
 
 import java.io.IOException;
-import java.io.RandomAccessFile;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -38,14 +36,9 @@ final class UploadWorkspace {
         return new UploadWorkspace(root, dir, temp, image);
     }
 
-    /** A small raw disk image; uplosi uploads bytes and does not look inside. */
+    /** A small raw disk image as podvm mkosi makes them: a GPT with an ESP (sfdisk on a sparse file). */
     private static Path image(Path dir, int megabytes) throws IOException {
-        Path image = dir.resolve("system.raw");
-        try (RandomAccessFile file = new RandomAccessFile(image.toFile(), "rw")) {
-            file.setLength(megabytes * 1024L * 1024L);
-            file.write("podvm test image".getBytes(StandardCharsets.UTF_8));
-        }
-        return image;
+        return GptImages.withEsp(dir.resolve("system.raw"), megabytes);
     }
 
     Path dir() {

@@ -40,6 +40,8 @@ class UploaderWithFakeUplosiTest {
     private UploadRequest.Builder awsRequest(FakeUplosi fake, String mode) {
         return fake.configure(UploadRequest.builder().image("system.raw").provider("aws").name("podvm")
                 .imageVersionFile("VERSION").set("aws.bucket=podvm-images").credentials(UploadFixtures.aws())
+                // The clean-up after a failure calls S3: here it finds nothing listening, never the real AWS.
+                .environment("AWS_ENDPOINT_URL", "http://127.0.0.1:" + UploadFixtures.refusedPort())
                 .tempDir(workspace.temp().toString()), mode);
     }
 
@@ -99,7 +101,9 @@ class UploaderWithFakeUplosiTest {
         assertThatThrownBy(() -> workspace.upload(awsRequest(fake, "fail").incrementVersion(true)))
                 .isInstanceOf(PodvmException.class)
                 .hasMessageStartingWith("Uploading to aws failed at the step 'ensuring bucket exists'")
-                .hasMessageContaining("AccessDenied");
+                .hasMessageContaining("AccessDenied: key **** (base64 ****, url ****)");
+        assertThat(workspace.log().text()).contains("WARNING: Left in AWS after the failed upload: the bucket podvm"
+                + " (region us-east-1), which the failed upload created (could not remove it: ");
         assertThat(workspace.version()).isEqualTo("1.4.7\n");
         assertNoSecretsAnywhere(fake);
     }

@@ -295,7 +295,7 @@ class PodvmStepsTest {
         add(new UsernamePasswordCredentialsImpl(CredentialsScope.GLOBAL, "aws-keys", "", "AKIAPODVMTEST", AWS_SECRET));
         WorkflowRun run = build("""
                 node('podvm') {
-                  writeFile file: 'system.raw', text: 'image'
+                  writeFile file: 'system.raw', encoding: 'Base64', text: '@RAW_IMAGE@'
                   def up = podvmUpload image: 'system.raw', provider: 'aws', credentialsId: 'aws-keys', name: 'podvm',
                       imageVersion: '1.2.3', settings: ['aws.region': 'eu-central-1', 'aws.bucket': 'podvm-uploads']
                   echo "refs=${up.refs} provider=${up.provider} version=${up.version} next=${up.nextVersion}"
@@ -320,7 +320,7 @@ class PodvmStepsTest {
                 SecretBytes.fromRawBytes(key.getBytes(StandardCharsets.UTF_8))));
         WorkflowRun run = build("""
                 node('podvm') {
-                  writeFile file: 'system.raw', text: 'image'
+                  writeFile file: 'system.raw', encoding: 'Base64', text: '@RAW_IMAGE@'
                   podvmUpload image: 'system.raw', provider: 'gcp', credentialsId: 'gcp-key', name: 'podvm',
                       imageVersion: '1.2.3',
                       settings: ['gcp.project': 'podvm-test', 'gcp.location': 'europe-west3', 'gcp.bucket': 'podvm-uploads']
@@ -339,7 +339,7 @@ class PodvmStepsTest {
         add(new StringCredentialsImpl(CredentialsScope.GLOBAL, "token", "", Secret.fromString("tok-123456789")));
         WorkflowRun run = build("""
                 node('podvm') {
-                  writeFile file: 'system.raw', text: 'image'
+                  writeFile file: 'system.raw', encoding: 'Base64', text: '@RAW_IMAGE@'
                   podvmUpload image: 'system.raw', provider: 'aws', credentialsId: 'token', name: 'podvm',
                       imageVersion: '1.2.3', settings: ['aws.region': 'eu-central-1', 'aws.bucket': 'podvm-uploads']
                 }
@@ -353,10 +353,21 @@ class PodvmStepsTest {
 
     private WorkflowRun build(String script, Result expected) throws Exception {
         WorkflowJob job = j.createProject(WorkflowJob.class);
-        job.setDefinition(new CpsFlowDefinition(script, true));
+        job.setDefinition(new CpsFlowDefinition(script.replace("@RAW_IMAGE@", rawImageBase64()), true));
         WorkflowRun run = job.scheduleBuild2(0).get();
         j.assertBuildStatus(expected, run);
         return run;
+    }
+
+    /**
+     * A 5 KiB raw disk image that podvmUpload accepts (it refuses anything that is not a GPT disk with an
+     * EFI System Partition): a GPT with four entries, one ESP, and its backup table; made once with Python's
+     * struct and zlib, checked with sfdisk --verify and podvm's own check.
+     */
+    private static String rawImageBase64() throws IOException {
+        try (var in = PodvmStepsTest.class.getResourceAsStream("gpt-esp.raw.base64")) {
+            return new String(in.readAllBytes(), StandardCharsets.US_ASCII).strip();
+        }
     }
 
     private void add(Credentials credential) throws IOException {
