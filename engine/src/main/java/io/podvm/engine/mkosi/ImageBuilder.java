@@ -8,9 +8,10 @@ import io.podvm.engine.files.Sha256;
 import io.podvm.engine.json.Json;
 import io.podvm.engine.log.BuildLog;
 import io.podvm.engine.process.ExecResult;
+import io.podvm.engine.process.ChildEnvironment;
 import io.podvm.engine.process.ExecSpec;
+import io.podvm.engine.process.HostEnvironment;
 import io.podvm.engine.process.ProcessRunner;
-import io.podvm.engine.tools.Executables;
 import io.podvm.engine.tools.Platform;
 
 import java.io.IOException;
@@ -33,11 +34,18 @@ public final class ImageBuilder {
     private final ProcessRunner runner;
     /** Where relative paths of the request are resolved: the CLI's working directory or the workspace. */
     private final Path base;
+    /** Where mkosi and qemu-img are found, and what they are given of it. */
+    private final HostEnvironment host;
 
     public ImageBuilder(BuildLog log, Path base) {
+        this(log, base, HostEnvironment.current());
+    }
+
+    public ImageBuilder(BuildLog log, Path base, HostEnvironment host) {
         this.log = log;
-        this.runner = new ProcessRunner(log);
+        this.runner = new ProcessRunner(log, host);
         this.base = base;
+        this.host = host;
     }
 
     public ImageResult build(ImageRequest request) {
@@ -80,11 +88,11 @@ public final class ImageBuilder {
         Path tree = request.bundled() ? null : checkTree(resolve(request.dir()));
         Path binaries = binariesTree(request, tree);
         Path outputDir = OutputDirectory.prepare(resolve(request.outputDir()));
-        Path qemuImg = request.qcow2() ? Executables.find("qemu-img").orElseThrow(() -> new InvalidRequestException(
+        Path qemuImg = request.qcow2() ? host.findExecutable("qemu-img").orElseThrow(() -> new InvalidRequestException(
                 "qcow2: qemu-img was not found on PATH; install it (apt-get install qemu-utils) or drop qcow2."))
                 : null;
         Path cache = packageCache(request.packageCache() != null ? resolve(request.packageCache()) : defaultPackageCache());
-        MkosiTool mkosi = MkosiTool.detect(request.mkosi(), log);
+        MkosiTool mkosi = MkosiTool.detect(request.mkosi(), log, host);
         return new Plan(mkosi, qemuImg, binaries, outputDir, cache);
     }
 
@@ -121,7 +129,7 @@ public final class ImageBuilder {
         }
         List<String> json = new ArrayList<>();
         ExecResult result = runner.run(ExecSpec.of(mkosiCommand(request, plan, "--json", "summary"))
-                .directory(tree).timeout(SUMMARY_TIMEOUT).onStdout(json::add));
+                .inherit(ChildEnvironment.MKOSI).directory(tree).timeout(SUMMARY_TIMEOUT).onStdout(json::add));
         if (!result.succeeded()) {
             throw new InvalidRequestException("mkosi cannot read the tree (exit " + result.exitCode() + ");"
                     + " its reason is in the log above. Nothing was built.");
@@ -130,7 +138,8 @@ public final class ImageBuilder {
     }
 
     private void runBuild(ImageRequest request, Plan plan, Path tree) {
-        ExecResult result = runner.run(ExecSpec.of(mkosiCommand(request, plan, "--force", "build")).directory(tree));
+        ExecResult result = runner.run(ExecSpec.of(mkosiCommand(request, plan, "--force", "build"))
+                .inherit(ChildEnvironment.MKOSI).directory(tree));
         if (!result.succeeded()) {
             throw new PodvmException("mkosi build failed (exit " + result.exitCode() + "); its reason is in the log"
                     + " above. No image was written to the output directory.");
@@ -208,9 +217,10 @@ public final class ImageBuilder {
         }
     }
 
-    private static Path defaultPackageCache() {
-        String xdg = System.getenv("XDG_CACHE_HOME");
-        Path cache = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
+    private Path defaultPackageCache() {
+        String xdg = host.get("XDG_CACHE_HOME").orElse(null);
+        Path cache = xdg != null && !xdg.isBlank() ? Path.of(xdg)
+                : Path.of(host.get("HOME").orElse(System.getProperty("user.home")), ".cache");
         return cache.resolve("podvm").resolve("mkosi-packages");
     }
 
