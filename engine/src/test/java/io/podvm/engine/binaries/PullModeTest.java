@@ -243,6 +243,28 @@ class PullModeTest {
         assertThat(dir.resolve("out/tree/etc/extra")).exists();
     }
 
+    @Test
+    void noToolSeesTheRegistryPasswordOrAnyOtherSecretInItsEnvironment() throws Exception {
+        String passphrase = "ssh-passphrase-" + registry.password();
+        String cloudSecret = "cloud-secret-" + registry.password();
+        Map<String, String> env = TestRegistry.cliEnvironment(Map.of("PODVM_REGISTRY_PASSWORD", registry.password(),
+                "PODVM_SSH_KEY_PASSPHRASE", passphrase, "AWS_SECRET_ACCESS_KEY", cloudSecret));
+        List<String> secrets = List.of(registry.password(), passphrase, cloudSecret);
+        for (String puller : List.of("skopeo", "podman")) {
+            try (CommandLineWatcher watcher = new CommandLineWatcher()) {
+                CliProcess.Result run = CliProcess.start(dir, env, "binaries", "--mode", "pull", "--image", published,
+                        "--registry-user", TestRegistry.USER, "--insecure-registry", "--puller", puller,
+                        "--output", puller + "-tree").await(5);
+                watcher.close();
+                assertThat(run.exitCode()).as(run.stderr()).isZero();
+                assertThat(watcher.sawPodvmHolding(registry.password())).isTrue();
+                assertThat(watcher.sawEnvironOf(puller)).as("environment of " + puller + " read").isTrue();
+                assertThat(watcher.sawEnvironOf("tar --extract")).as("environment of tar read").isTrue();
+                assertThat(watcher.environLeaksOf(secrets)).isEmpty();
+            }
+        }
+    }
+
     /** Not in the log, and in no file left under {@code root}: neither the password nor the auth file's form of it. */
     private static void assertPasswordLeftNoTrace(String logText, Path root) throws IOException {
         String password = registry.password();
