@@ -248,7 +248,7 @@ public final class BinariesRequest implements Serializable {
                 throw new InvalidRequestException("context: build mode needs the build context directory (the"
                         + " directory the Dockerfile's COPY instructions read from), and none was given.");
             }
-            rejectIn("build", "image", image);
+            rejectIn("build", "image", ImageReference.withoutCredentials(image));
             rejectIn("build", "registryUser", registryUser);
             rejectIn("build", "puller", pullerText);
             for (String text : buildArgTexts) {

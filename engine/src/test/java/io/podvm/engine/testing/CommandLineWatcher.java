@@ -41,8 +41,8 @@ public final class CommandLineWatcher implements AutoCloseable {
 
     private void watch() {
         while (running) {
-            ProcessHandle.allProcesses().forEach(p -> p.info().commandLine().ifPresent(commandLines::add));
             ProcessHandle.current().descendants().forEach(p -> readEnviron(p.pid()));
+            ProcessHandle.allProcesses().forEach(p -> p.info().commandLine().ifPresent(commandLines::add));
             lookForSecretFiles();
             try {
                 Thread.sleep(5);
