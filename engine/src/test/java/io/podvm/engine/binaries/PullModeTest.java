@@ -238,7 +238,7 @@ class PullModeTest {
                 "binaries", "--mode", "pull", "--image", layered, "--registry-user", TestRegistry.USER,
                 "--insecure-registry", "--output", "out/tree").await(5);
         assertThat(wrong.exitCode()).isEqualTo(2);
-        assertThat(wrong.stderr()).contains("podvm: registryUser: the registry " + registry.address()
+        assertThat(wrong.stderr()).contains("podvm: --registry-user: the registry " + registry.address()
                 + " refused the credentials of user '" + TestRegistry.USER + "'").doesNotContain("not-the-password");
         assertThat(dir.resolve("out/tree/etc/extra")).exists();
     }

@@ -100,15 +100,15 @@ class MkosiBadInputTest {
         Files.createSymbolicLink(bin.resolve("mkosi"), RealTools.require("mkosi"));
 
         assertRefused(run(Map.of("PATH", bin.toString()), "--qcow2"),
-                "qcow2: qemu-img was not found on PATH; install it (apt-get install qemu-utils) or drop qcow2.");
+                "--qcow2: qemu-img was not found on PATH; install it (apt-get install qemu-utils) or drop qcow2.");
     }
 
     @Test
     void anOutputDirectoryThatCannotBeWritten() throws Exception {
         Files.writeString(work.resolve("a-file"), "");
 
-        assertRefused(run("--output-dir", "a-file"), "outputDir: '" + work.resolve("a-file") + "' is a file");
-        assertRefused(run("--output-dir", "a-file/below"), "outputDir: '" + work.resolve("a-file/below")
+        assertRefused(run("--output-dir", "a-file"), "--output-dir: '" + work.resolve("a-file") + "' is a file");
+        assertRefused(run("--output-dir", "a-file/below"), "--output-dir: '" + work.resolve("a-file/below")
                 + "' cannot be written");
     }
 
