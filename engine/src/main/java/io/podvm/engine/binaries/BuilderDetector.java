@@ -1,5 +1,6 @@
 package io.podvm.engine.binaries;
 
+import io.podvm.engine.log.RecentLines;
 import io.podvm.engine.AbortedException;
 import io.podvm.engine.InvalidRequestException;
 import io.podvm.engine.PodvmException;

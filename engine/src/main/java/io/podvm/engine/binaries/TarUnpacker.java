@@ -1,5 +1,6 @@
 package io.podvm.engine.binaries;
 
+import io.podvm.engine.log.RecentLines;
 import io.podvm.engine.PodvmException;
 import io.podvm.engine.log.BuildLog;
 import io.podvm.engine.process.ExecResult;

@@ -7,6 +7,7 @@ import io.podvm.engine.files.FileTrees;
 import io.podvm.engine.files.Sha256;
 import io.podvm.engine.json.Json;
 import io.podvm.engine.log.BuildLog;
+import io.podvm.engine.log.RecentLines;
 import io.podvm.engine.process.ExecResult;
 import io.podvm.engine.process.ChildEnvironment;
 import io.podvm.engine.process.ExecSpec;
@@ -128,22 +129,31 @@ public final class ImageBuilder {
             return new MkosiSummary(tree.resolve("build"), "system");
         }
         List<String> json = new ArrayList<>();
+        RecentLines stderr = new RecentLines(log);
         ExecResult result = runner.run(ExecSpec.of(mkosiCommand(request, plan, "--json", "summary"))
-                .inherit(ChildEnvironment.MKOSI).directory(tree).timeout(SUMMARY_TIMEOUT).onStdout(json::add));
+                .inherit(ChildEnvironment.MKOSI).directory(tree).timeout(SUMMARY_TIMEOUT).onStdout(json::add)
+                .onStderr(stderr));
         if (!result.succeeded()) {
-            throw new InvalidRequestException("mkosi cannot read the tree (exit " + result.exitCode() + ");"
-                    + " its reason is in the log above. Nothing was built.");
+            throw new InvalidRequestException("mkosi cannot read the tree (exit " + result.exitCode() + reason(stderr)
+                    + "); the whole output is in the log above. Nothing was built.");
         }
         return MkosiSummary.parse(json, tree);
     }
 
     private void runBuild(ImageRequest request, Plan plan, Path tree) {
+        RecentLines output = new RecentLines(log);
         ExecResult result = runner.run(ExecSpec.of(mkosiCommand(request, plan, "--force", "build"))
-                .inherit(ChildEnvironment.MKOSI).directory(tree));
+                .inherit(ChildEnvironment.MKOSI).directory(tree).onStdout(output).onStderr(output));
         if (!result.succeeded()) {
-            throw new PodvmException("mkosi build failed (exit " + result.exitCode() + "); its reason is in the log"
-                    + " above. No image was written to the output directory.");
+            throw new PodvmException("mkosi build failed (exit " + result.exitCode() + reason(output) + "); the whole"
+                    + " output is in the log above. No image was written to the output directory.");
         }
+    }
+
+    /** The tool's own last error line, so that the closing sentence says why (disk full, a missing package). */
+    private static String reason(RecentLines output) {
+        String line = output.lastError();
+        return line.isEmpty() ? "" : ": " + line;
     }
 
     private List<String> mkosiCommand(ImageRequest request, Plan plan, String... tail) {
@@ -161,11 +171,12 @@ public final class ImageBuilder {
 
     private Path convertToQcow2(Path qemuImg, Path image) {
         Path qcow2 = image.resolveSibling(image.getFileName().toString().replaceFirst("\\.raw$", "") + ".qcow2");
+        RecentLines output = new RecentLines(log);
         ExecResult result = runner.run(ExecSpec.of(qemuImg.toString(), "convert", "-f", "raw", "-O", "qcow2",
-                image.toString(), qcow2.toString()));
+                image.toString(), qcow2.toString()).onStdout(output).onStderr(output));
         if (!result.succeeded()) {
-            throw new PodvmException("qemu-img convert failed (exit " + result.exitCode() + "); no image was"
-                    + " written to the output directory.");
+            throw new PodvmException("qemu-img convert failed (exit " + result.exitCode() + reason(output) + "); no"
+                    + " image was written to the output directory.");
         }
         return qcow2;
     }
