@@ -17,7 +17,10 @@ import io.podvm.engine.tools.Platform;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.DirectoryIteratorException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -194,11 +197,40 @@ public final class ImageBuilder {
             throw new InvalidRequestException("dir: '" + dir + "' is not a directory; give an mkosi tree (a"
                     + " directory with mkosi.conf), or no dir for the bundled podvm definition.");
         }
+        checkReadable(dir, "");
+        checkReadable(dir.resolve("mkosi.conf"), "its ");
+        checkReadable(dir.resolve("mkosi.conf.d"), "its ");
         if (!Files.isRegularFile(dir.resolve("mkosi.conf")) && !Files.isDirectory(dir.resolve("mkosi.conf.d"))) {
             throw new InvalidRequestException("dir: '" + dir + "' is not an mkosi tree: it has no mkosi.conf or"
                     + " mkosi.conf.d/.");
         }
         return dir;
+    }
+
+    /**
+     * A tree this user cannot read must be reported as such, not as "no mkosi.conf": without the right to read
+     * or search a directory, the files in it look absent.
+     */
+    private static void checkReadable(Path path, String whose) {
+        if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        String problem = null;
+        if (!Files.exists(path)) {
+            problem = "is a symbolic link to nothing";
+        } else if (!Files.isReadable(path) || Files.isDirectory(path) && !Files.isExecutable(path)) {
+            problem = "cannot be read by this user (permission denied)";
+        } else if (Files.isDirectory(path)) {
+            try (DirectoryStream<Path> entries = Files.newDirectoryStream(path)) {
+                entries.iterator().hasNext();
+            } catch (IOException | DirectoryIteratorException e) {
+                problem = "cannot be read (" + e.getMessage() + ")";
+            }
+        }
+        if (problem != null) {
+            throw new InvalidRequestException("dir: " + whose + "'" + path + "' " + problem + "; give an mkosi tree"
+                    + " this user can read (run podvm as its owner or fix its permissions).");
+        }
     }
 
     /** The binaries tree to copy in, or null when there is none to copy. */

@@ -76,6 +76,22 @@ class MkosiBadInputTest {
     }
 
     @Test
+    void aDirThatThisUserCannotReadIsReportedSoNotAsMissingMkosiConf() throws Exception {
+        Path tree = Files.createDirectories(work.resolve("tree"));
+        Files.writeString(tree.resolve("mkosi.conf"), "[Distribution]\nDistribution=debian\n");
+        Files.setPosixFilePermissions(tree, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        Files.setOwner(tree, tree.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody"));
+        try {
+            CliProcess.Result result = CliProcess.runWithoutRootsFileRights(work, Map.of(), "mkosi", "--dir", "tree");
+
+            assertRefused(result, "--dir: '" + tree + "' cannot be read by this user (permission denied)");
+            assertThat(result.stderr()).doesNotContain("mkosi.conf or");
+        } finally {
+            Files.setOwner(tree, tree.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("root"));
+        }
+    }
+
+    @Test
     void noMkosiOnPath() throws Exception {
         Path emptyBin = Files.createDirectories(work.resolve("bin"));
 
