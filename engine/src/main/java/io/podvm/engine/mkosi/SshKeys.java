@@ -13,12 +13,16 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.PublicKey;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 
 /** Turns what users give us (an SSH private key, authorized_keys lines) into checked authorized_keys text. */
 public final class SshKeys {
@@ -87,6 +91,22 @@ public final class SshKeys {
                     + " 'ssh-ed25519 AAAA... user@host'.");
         }
         return String.join("\n", lines) + "\n";
+    }
+
+    /**
+     * A warning when a private key file can be read or written by group or others (ssh itself refuses to use
+     * such a key), or nothing; podvm still reads it, but the user should know the key is exposed.
+     */
+    public static Optional<String> exposureWarning(Path file, String field) {
+        try {
+            Set<PosixFilePermission> mode = Files.getPosixFilePermissions(file);
+            boolean exposed = mode.stream().anyMatch(p -> p.name().startsWith("GROUP_") || p.name().startsWith("OTHERS_"));
+            return exposed ? Optional.of(field + ": '" + file + "' can be read by others than its owner (mode "
+                    + PosixFilePermissions.toString(mode) + "); a private key should be readable by its owner only"
+                    + " (chmod 600 '" + file + "'), and ssh refuses to use it as it is.") : Optional.empty();
+        } catch (IOException | UnsupportedOperationException e) {
+            return Optional.empty();
+        }
     }
 
     public static String readKeyFile(Path file, String field) {

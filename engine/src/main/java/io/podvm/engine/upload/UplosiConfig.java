@@ -145,6 +145,7 @@ final class UplosiConfig {
         Map<String, Map<String, Object>> variants = variants(tree);
         List<Scope> scopes = new ArrayList<>();
         if (variants.isEmpty()) {
+            refuseVariantGlobs(request);
             scopes.add(scope(null, baseTable, versionFiles));
             return scopes;
         }
@@ -160,6 +161,18 @@ final class UplosiConfig {
             scopes.add(scope(name, merge(baseTable, variants.get(name)), versionFiles));
         }
         return scopes;
+    }
+
+    /** A glob that selects among no variants is a mistake (a wrong configDir, a forgotten uplosi.conf.d/). */
+    private static void refuseVariantGlobs(UploadRequest request) {
+        String field = !request.enableVariants().isEmpty() ? "enableVariants"
+                : !request.disableVariants().isEmpty() ? "disableVariants" : null;
+        if (field != null) {
+            List<String> globs = field.equals("enableVariants") ? request.enableVariants() : request.disableVariants();
+            throw new InvalidRequestException(field + ": " + globs + " select variants, but the configuration defines"
+                    + " none (variants are [variant.<name>] tables in the uplosi.conf or uplosi.conf.d/ of configDir);"
+                    + " drop " + field + ", or give the configuration that defines them.");
+        }
     }
 
     private static Scope scope(String variant, Map<String, Object> settings, Map<Path, VersionFile> versionFiles) {
