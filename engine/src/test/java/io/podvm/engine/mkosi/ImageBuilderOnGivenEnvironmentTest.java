@@ -42,7 +42,7 @@ class ImageBuilderOnGivenEnvironmentTest {
 
         assertThatThrownBy(() -> new ImageBuilder(TestLogs.discard(), work, host).build(ImageRequest.builder()
                 .distribution("debian").packageCache("cache").build()))
-                .isInstanceOf(InvalidRequestException.class).hasMessageContaining("mkosi cannot read the tree");
+                .isInstanceOf(InvalidRequestException.class).hasMessageContaining("mkosi cannot read the tree (exit 1: mkosi: this fake reads no tree)");
 
         List<String> env = Files.readAllLines(record);
         assertThat(env).contains("MKOSI_DNF=dnf5", "HOME=" + work).anyMatch(l -> l.startsWith("PATH=" + bin))
