@@ -263,8 +263,8 @@ public final class UploadRequest implements Serializable {
             }
             checkVersion();
             settings.forEach((key, raw) -> UplosiSettings.parse(parsed, key, raw));
-            enableVariants.forEach(g -> checkGlob("--enable-variant", g));
-            disableVariants.forEach(g -> checkGlob("--disable-variant", g));
+            enableVariants.forEach(g -> checkGlob("enableVariants", g));
+            disableVariants.forEach(g -> checkGlob("disableVariants", g));
             if (timeout.isNegative() || timeout.isZero()) {
                 // In the words users write durations in (0s, 90s), not Java's PT0S.
                 throw InvalidRequestException.of("timeout", timeout.toMillis() % 1000 == 0 ? timeout.toSeconds() + "s"

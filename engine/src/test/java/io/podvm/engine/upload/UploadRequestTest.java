@@ -114,7 +114,7 @@ class UploadRequestTest {
 
     @Test
     void badGlobsAreRejected() {
-        assertThatThrownBy(() -> aws().enableVariant("debug-[").build()).hasMessageContaining("--enable-variant: 'debug-['");
+        assertThatThrownBy(() -> aws().enableVariant("debug-[").build()).hasMessageContaining("enableVariants: 'debug-['");
     }
 
     @Test
