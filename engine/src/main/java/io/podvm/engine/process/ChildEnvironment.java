@@ -32,23 +32,24 @@ public final class ChildEnvironment {
     /**
      * mkosi 24/25 reads, besides the base: {@code MKOSI_*} (MKOSI_DNF, MKOSI_LESS, MKOSI_INTERPRETER), the
      * systemd tools' SYSTEMD_LOG_LEVEL, the runtime and cache directories, the invoking user behind sudo or
-     * pkexec (to give the outputs back to them) and GNUPGHOME (signing). Host variables that a user's mkosi
-     * scripts need must be named in the tree's {@code Environment=}.
+     * pkexec (to give the outputs back to them), GNUPGHOME (signing), and PYTHONPATH for an mkosi run from a
+     * source checkout (mkosi is a Python package). Host variables that a user's mkosi scripts need must be
+     * named in the tree's {@code Environment=}.
      */
     public static final ChildEnvironment MKOSI = BASE.plus(List.of("SYSTEMD_LOG_LEVEL", "XDG_RUNTIME_DIR",
             "XDG_CACHE_HOME", "SUDO_UID", "SUDO_GID", "SUDO_USER", "PKEXEC_UID", "GNUPGHOME", "CACHE_DIRECTORY",
-            "RUNTIME_DIRECTORY"), List.of("MKOSI_"));
+            "RUNTIME_DIRECTORY", "PYTHONPATH"), List.of("MKOSI_"));
 
     /**
      * podman, buildah, skopeo and docker: the containers configuration (CONTAINERS_CONF,
-     * CONTAINERS_REGISTRIES_CONF, CONTAINERS_STORAGE_CONF, REGISTRY_AUTH_FILE), storage and isolation
-     * (STORAGE_DRIVER, STORAGE_OPTS, BUILDAH_*), the XDG directories rootless podman keeps its state in, the
-     * session bus for systemd cgroups, remote podman (CONTAINER_HOST, CONTAINER_CONNECTION) and Docker's
+     * CONTAINERS_REGISTRIES_CONF, CONTAINERS_STORAGE_CONF, REGISTRY_AUTH_FILE, the older REGISTRIES_CONFIG_PATH),
+     * storage and isolation (STORAGE_DRIVER, STORAGE_OPTS, BUILDAH_*), the XDG directories rootless podman keeps
+     * its state in, the session bus for systemd cgroups, remote podman (CONTAINER_HOST, CONTAINER_CONNECTION) and Docker's
      * client settings (DOCKER_HOST, DOCKER_CONFIG, DOCKER_CERT_PATH, DOCKER_TLS_VERIFY, BUILDX_*).
      */
-    public static final ChildEnvironment CONTAINERS = BASE.plus(List.of("REGISTRY_AUTH_FILE", "STORAGE_DRIVER",
-            "STORAGE_OPTS", "DBUS_SESSION_BUS_ADDRESS"), List.of("CONTAINERS_", "CONTAINER_", "BUILDAH_", "DOCKER_",
-            "BUILDX_", "XDG_"));
+    public static final ChildEnvironment CONTAINERS = BASE.plus(List.of("REGISTRY_AUTH_FILE", "REGISTRIES_CONFIG_PATH",
+            "STORAGE_DRIVER", "STORAGE_OPTS", "DBUS_SESSION_BUS_ADDRESS"),
+            List.of("CONTAINERS_", "CONTAINER_", "BUILDAH_", "DOCKER_", "BUILDX_", "XDG_"));
 
     private final Set<String> names;
     private final List<String> prefixes;
