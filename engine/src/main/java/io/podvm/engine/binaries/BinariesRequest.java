@@ -1,5 +1,6 @@
 package io.podvm.engine.binaries;
 
+import io.podvm.engine.Blank;
 import io.podvm.engine.InvalidRequestException;
 
 import java.io.Serializable;
@@ -141,24 +142,24 @@ public final class BinariesRequest implements Serializable {
 
         /** build or pull. */
         public Builder mode(String value) {
-            this.modeText = blankToNull(value);
+            this.modeText = Blank.refuse("mode", value, "give build or pull");
             return this;
         }
 
         public Builder dockerfile(String value) {
-            this.dockerfile = blankToNull(value);
+            this.dockerfile = Blank.refuse("dockerfile", value, "give the binaries Dockerfile, or leave it out (Dockerfile in the context)");
             return this;
         }
 
         public Builder context(String value) {
-            this.context = blankToNull(value);
+            this.context = Blank.refuse("context", value, "give the build context directory");
             return this;
         }
 
         /** One KEY=VALUE build argument; repeatable, a later KEY wins. */
         public Builder buildArg(String keyEqualsValue) {
-            if (keyEqualsValue != null && !keyEqualsValue.isBlank()) {
-                buildArgTexts.add(keyEqualsValue);
+            if (keyEqualsValue != null) {
+                buildArgTexts.add(Blank.refuse("buildArg", keyEqualsValue, "give KEY=VALUE, such as TEE_PLATFORM=snp"));
             }
             return this;
         }
@@ -179,23 +180,23 @@ public final class BinariesRequest implements Serializable {
 
         /** docker, podman or buildah; blank for the first that works here. */
         public Builder builder(String value) {
-            this.builderText = blankToNull(value);
+            this.builderText = Blank.refuse("builder", value, "give docker, podman or buildah, or leave it out");
             return this;
         }
 
         /** chroot (default), oci or rootless: how podman and buildah run RUN steps. */
         public Builder isolation(String value) {
-            this.isolation = value == null || value.isBlank() ? "chroot" : value;
+            this.isolation = value == null ? "chroot" : Blank.refuse("isolation", value, "give chroot, oci or rootless, or leave it out (chroot)");
             return this;
         }
 
         public Builder image(String value) {
-            this.image = blankToNull(value);
+            this.image = Blank.refuse("image", value, "give a podvm-binaries image");
             return this;
         }
 
         public Builder registryUser(String value) {
-            this.registryUser = blankToNull(value);
+            this.registryUser = Blank.refuse("registryUser", value, "give the user, or leave it out for an anonymous pull");
             return this;
         }
 
@@ -206,18 +207,19 @@ public final class BinariesRequest implements Serializable {
 
         /** skopeo or podman; blank for the first found. */
         public Builder puller(String value) {
-            this.pullerText = blankToNull(value);
+            this.pullerText = Blank.refuse("puller", value, "give skopeo or podman, or leave it out");
             return this;
         }
 
         public Builder output(String value) {
-            this.output = value == null || value.isBlank() ? DEFAULT_OUTPUT : value;
+            this.output = value == null ? DEFAULT_OUTPUT : Blank.refuse("output", value, "give a directory, or leave it out ("
+                    + DEFAULT_OUTPUT + ")");
             return this;
         }
 
         public Builder overlay(String dir) {
-            if (dir != null && !dir.isBlank()) {
-                overlays.add(dir);
+            if (dir != null) {
+                overlays.add(Blank.refuse("overlay", dir, "give a directory of extra files"));
             }
             return this;
         }
@@ -248,7 +250,7 @@ public final class BinariesRequest implements Serializable {
                 throw new InvalidRequestException("context: build mode needs the build context directory (the"
                         + " directory the Dockerfile's COPY instructions read from), and none was given.");
             }
-            rejectIn("build", "image", image);
+            rejectIn("build", "image", ImageReference.withoutCredentials(image));
             rejectIn("build", "registryUser", registryUser);
             rejectIn("build", "puller", pullerText);
             for (String text : buildArgTexts) {
@@ -286,10 +288,6 @@ public final class BinariesRequest implements Serializable {
                 throw new InvalidRequestException(field + ": '" + value + "' was given, but " + field
                         + " is not used in " + mode + " mode; drop it or change the mode.");
             }
-        }
-
-        private static String blankToNull(String value) {
-            return value == null || value.isBlank() ? null : value;
         }
     }
 }

@@ -3,6 +3,7 @@ package io.podvm.engine.binaries;
 import io.podvm.engine.InvalidRequestException;
 import io.podvm.engine.PodvmException;
 import io.podvm.engine.log.BuildLog;
+import io.podvm.engine.process.HostEnvironment;
 import io.podvm.engine.secret.SecretDirectory;
 import io.podvm.engine.tools.Platform;
 
@@ -24,9 +25,21 @@ public final class BinariesTreeMaker {
     private final ToolFinder finder;
     /** Parent of the credential directory (Jenkins: the workspace's tmp dir), or null for the system's. */
     private final Path secretsParent;
+    /** What the tools are given of the environment (and, unless a test hands in a finder, where they are found). */
+    private final HostEnvironment host;
 
     public BinariesTreeMaker(BuildLog log, Path base) {
-        this(log, base, null, ToolFinder.PATH);
+        this(log, base, HostEnvironment.current());
+    }
+
+    /** Tools are found on the environment's PATH and given what they need of it. */
+    public BinariesTreeMaker(BuildLog log, Path base, HostEnvironment host) {
+        this(log, base, null, host);
+    }
+
+    /** As above, with the credential directory under {@code secretsParent} (Jenkins: {@code WorkspaceList.tempDir}). */
+    public BinariesTreeMaker(BuildLog log, Path base, Path secretsParent, HostEnvironment host) {
+        this(log, base, secretsParent, ToolFinder.on(host), host);
     }
 
     /**
@@ -35,10 +48,15 @@ public final class BinariesTreeMaker {
      * @param finder        how programs are found (tests hand in a directory of fakes)
      */
     public BinariesTreeMaker(BuildLog log, Path base, Path secretsParent, ToolFinder finder) {
+        this(log, base, secretsParent, finder, HostEnvironment.current());
+    }
+
+    private BinariesTreeMaker(BuildLog log, Path base, Path secretsParent, ToolFinder finder, HostEnvironment host) {
         this.log = log;
         this.base = base;
         this.finder = finder;
         this.secretsParent = secretsParent;
+        this.host = host;
     }
 
     /**
@@ -92,17 +110,17 @@ public final class BinariesTreeMaker {
             throw InvalidRequestException.of("output", output, "the builders' --output option cannot take a path"
                     + " with a comma; choose another directory");
         }
-        BuilderDetector.Found builder = new BuilderDetector(finder, log).detect(request.containerBuilder());
+        BuilderDetector.Found builder = new BuilderDetector(finder, log, host).detect(request.containerBuilder());
         log.info("Building " + dockerfile + " with " + builder.kind().id() + " " + builder.version() + ".");
         return staged -> {
-            new ContainerBuild(log).run(builder, dockerfile, context, request.buildArgs(), request.isolation(),
+            new ContainerBuild(log, host).run(builder, dockerfile, context, request.buildArgs(), request.isolation(),
                     staged.tree());
             return builder.kind().id();
         };
     }
 
     private Work checkPull(BinariesRequest request, RegistryLogin login) {
-        ImagePuller puller = new PullerDetector(finder, log).detect(request.puller(),
+        ImagePuller puller = new PullerDetector(finder, log, host).detect(request.puller(),
                 login == null ? null : login.user());
         Path tar = finder.find("tar").orElseThrow();
         ImageReference image = request.image();
@@ -115,7 +133,7 @@ public final class BinariesTreeMaker {
                 puller.pull(image, request.insecureRegistry(), env, staged.tree(), staged.scratch("pull"));
             }
             if (PublishedPayload.isIn(staged.tree())) {
-                PublishedPayload.unpack(staged.tree(), new TarUnpacker(tar, log), staged.scratch("payload"), log);
+                PublishedPayload.unpack(staged.tree(), new TarUnpacker(tar, log, host), staged.scratch("payload"), log);
             }
             return puller.kind().id();
         };

@@ -1,11 +1,14 @@
 package io.podvm.engine.binaries;
 
+import io.podvm.engine.log.RecentLines;
 import io.podvm.engine.AbortedException;
 import io.podvm.engine.InvalidRequestException;
 import io.podvm.engine.PodvmException;
 import io.podvm.engine.log.BuildLog;
 import io.podvm.engine.process.ExecResult;
+import io.podvm.engine.process.ChildEnvironment;
 import io.podvm.engine.process.ExecSpec;
+import io.podvm.engine.process.HostEnvironment;
 import io.podvm.engine.process.ProcessRunner;
 
 import java.nio.file.Path;
@@ -28,9 +31,9 @@ final class BuilderDetector {
     private final ToolFinder finder;
     private final ProcessRunner runner;
 
-    BuilderDetector(ToolFinder finder, BuildLog log) {
+    BuilderDetector(ToolFinder finder, BuildLog log, HostEnvironment host) {
         this.finder = finder;
-        this.runner = new ProcessRunner(log);
+        this.runner = new ProcessRunner(log, host);
     }
 
     /** The builder asked for, or the first that works in the order docker, podman, buildah. */
@@ -110,7 +113,7 @@ final class BuilderDetector {
         List<String> out = new ArrayList<>();
         RecentLines err = new RecentLines(null);
         try {
-            ExecResult result = runner.run(ExecSpec.of(command).timeout(PROBE_TIMEOUT)
+            ExecResult result = runner.run(ExecSpec.of(command).inherit(ChildEnvironment.CONTAINERS).timeout(PROBE_TIMEOUT)
                     .onStdout(line -> { synchronized (out) { out.add(line); } }).onStderr(err));
             String detail = result.succeeded() ? "" : "exit " + result.exitCode()
                     + (err.last().isEmpty() ? "" : ": " + err.last());

@@ -1,9 +1,12 @@
 package io.podvm.engine.binaries;
 
+import io.podvm.engine.log.RecentLines;
 import io.podvm.engine.PodvmException;
 import io.podvm.engine.log.BuildLog;
 import io.podvm.engine.process.ExecResult;
+import io.podvm.engine.process.ChildEnvironment;
 import io.podvm.engine.process.ExecSpec;
+import io.podvm.engine.process.HostEnvironment;
 import io.podvm.engine.process.ProcessRunner;
 
 import java.nio.file.Path;
@@ -19,16 +22,16 @@ final class ContainerBuild {
     private final BuildLog log;
     private final ProcessRunner runner;
 
-    ContainerBuild(BuildLog log) {
+    ContainerBuild(BuildLog log, HostEnvironment host) {
         this.log = log;
-        this.runner = new ProcessRunner(log);
+        this.runner = new ProcessRunner(log, host);
     }
 
     void run(BuilderDetector.Found builder, Path dockerfile, Path context, Map<String, String> buildArgs,
             String isolation, Path dest) {
         List<String> command = command(builder, dockerfile, context, buildArgs, isolation, dest);
         RecentLines output = new RecentLines(log);
-        ExecResult result = runner.run(ExecSpec.of(command).directory(context).onStdout(output).onStderr(output));
+        ExecResult result = runner.run(ExecSpec.of(command).inherit(ChildEnvironment.CONTAINERS).directory(context).onStdout(output).onStderr(output));
         if (!result.succeeded()) {
             throw new PodvmException(builder.kind().id() + " could not build " + dockerfile + " (exit "
                     + result.exitCode() + (output.last().isEmpty() ? "" : ": " + output.last()) + "); the whole"

@@ -27,6 +27,8 @@ public final class ImageReference implements Serializable {
     private static final Pattern DIGEST = Pattern.compile(
             "[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}");
     private static final Pattern SHA256 = Pattern.compile("sha256:[0-9a-f]{64}");
+    /** What a digest starts with, so that a mistyped one is reported as a digest, not as credentials. */
+    private static final Pattern DIGEST_ATTEMPT = Pattern.compile("sha(?:256|384|512):[^/@]*$");
     private static final Pattern SPLIT = Pattern.compile("^([^@]+?)(?::([^:/@]+))?(?:@(.+))?$");
 
     private final String registry;
@@ -49,6 +51,7 @@ public final class ImageReference implements Serializable {
             throw new InvalidRequestException(field + ": no image was given; give a podvm-binaries image such as"
                     + " quay.io/confidential-containers/podvm-binaries-ubuntu-amd64:<tag>.");
         }
+        refuseCredentials(value, field);
         Matcher parts = SPLIT.matcher(value);
         if (!parts.matches()) {
             throw invalid(field, value, "it is not name[:tag][@digest]");
@@ -83,6 +86,40 @@ public final class ImageReference implements Serializable {
             path = "library/" + path;
         }
         return new ImageReference(registry, path, tag, digest, value);
+    }
+
+    /**
+     * Credentials written into a reference ({@code user:password@host/repository:tag}, with or without a scheme)
+     * would end up in logs, process listings and error messages: they are refused, and the sentence shows the
+     * reference without them.
+     */
+    private static void refuseCredentials(String value, String field) {
+        String shown = withoutCredentials(value);
+        if (!shown.equals(value)) {
+            throw new InvalidRequestException(field + ": the reference has user information before '@'"
+                    + " (user:password@" + shown + "); podvm never takes credentials in a reference and does not"
+                    + " show them. Give the image as registry/repository:tag (a digest as @sha256:<64 hex digits>)"
+                    + " and the credentials separately: in Jenkins registryCredentialsId, on the command line"
+                    + " --registry-user with the password in PODVM_REGISTRY_PASSWORD.");
+        }
+    }
+
+    /**
+     * The text without what a URL would call user information, safe to show: a reference has at most one '@',
+     * followed by a digest ({@code sha256:...}), so whatever stands before an '@' that is not followed by one
+     * is dropped (a password may itself hold '@' or '/').
+     */
+    public static String withoutCredentials(String value) {
+        int last = value == null ? -1 : value.lastIndexOf('@');
+        if (last < 0) {
+            return value;
+        }
+        String tail = value.substring(last + 1);
+        if (DIGEST.matcher(tail).matches() || DIGEST_ATTEMPT.matcher(tail).lookingAt()) {
+            String head = value.substring(0, last);
+            return head.contains("@") ? withoutCredentials(head) + "@" + tail : value;
+        }
+        return tail;
     }
 
     private static InvalidRequestException invalid(String field, String value, String why) {

@@ -1,9 +1,12 @@
 package io.podvm.engine.binaries;
 
+import io.podvm.engine.log.RecentLines;
 import io.podvm.engine.PodvmException;
 import io.podvm.engine.log.BuildLog;
 import io.podvm.engine.process.ExecResult;
+import io.podvm.engine.process.ChildEnvironment;
 import io.podvm.engine.process.ExecSpec;
+import io.podvm.engine.process.HostEnvironment;
 import io.podvm.engine.process.ProcessRunner;
 
 import java.io.IOException;
@@ -28,11 +31,11 @@ final class PodmanPuller implements ImagePuller {
     private final ProcessRunner runner;
     private final String user;
 
-    PodmanPuller(Path podman, TarUnpacker tar, BuildLog log, String user) {
+    PodmanPuller(Path podman, TarUnpacker tar, BuildLog log, String user, HostEnvironment host) {
         this.podman = podman;
         this.tar = tar;
         this.log = log;
-        this.runner = new ProcessRunner(log);
+        this.runner = new ProcessRunner(log, host);
         this.user = user;
     }
 
@@ -50,7 +53,8 @@ final class PodmanPuller implements ImagePuller {
         }
         pull.add(image.canonical());
         RecentLines output = new RecentLines(log);
-        ExecResult pulled = runner.run(ExecSpec.of(pull).env(environment).onStdout(output).onStderr(output));
+        ExecResult pulled = runner.run(ExecSpec.of(pull).inherit(ChildEnvironment.CONTAINERS).env(environment)
+                .onStdout(output).onStderr(output));
         if (!pulled.succeeded()) {
             throw PullFailure.explain(kind(), image, user, output, pulled.exitCode());
         }
@@ -70,7 +74,8 @@ final class PodmanPuller implements ImagePuller {
         List<String> command = new ArrayList<>(List.of(podman.toString()));
         command.addAll(List.of(args));
         RecentLines output = new RecentLines(log);
-        ExecResult result = runner.run(ExecSpec.of(command).onStdout(output).onStderr(output));
+        ExecResult result = runner.run(ExecSpec.of(command).inherit(ChildEnvironment.CONTAINERS)
+                .onStdout(output).onStderr(output));
         if (!result.succeeded()) {
             throw new PodvmException("podman " + args[0] + " failed (exit " + result.exitCode()
                     + (output.last().isEmpty() ? "" : ": " + output.last()) + "); the previous binaries tree,"
@@ -81,6 +86,7 @@ final class PodmanPuller implements ImagePuller {
     private void removeQuietly(String container) {
         try {
             runner.run(ExecSpec.of(podman.toString(), "rm", "--force", "--ignore", container)
+                    .inherit(ChildEnvironment.CONTAINERS)
                     .onStdout(line -> { }).onStderr(log::line));
         } catch (PodvmException e) {
             log.warn("Could not remove the container " + container + ": " + e.getMessage());

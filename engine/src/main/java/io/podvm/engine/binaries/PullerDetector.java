@@ -2,6 +2,7 @@ package io.podvm.engine.binaries;
 
 import io.podvm.engine.InvalidRequestException;
 import io.podvm.engine.log.BuildLog;
+import io.podvm.engine.process.HostEnvironment;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -11,22 +12,24 @@ import java.util.Optional;
 final class PullerDetector {
     private final ToolFinder finder;
     private final BuildLog log;
+    private final HostEnvironment host;
 
-    PullerDetector(ToolFinder finder, BuildLog log) {
+    PullerDetector(ToolFinder finder, BuildLog log, HostEnvironment host) {
         this.finder = finder;
         this.log = log;
+        this.host = host;
     }
 
     ImagePuller detect(PullerKind wanted, String user) {
         Path tar = finder.find("tar").orElseThrow(() -> new InvalidRequestException("puller: tar was not found on"
                 + " PATH, and unpacking an image needs it; install tar (scripts/install-tools.sh)."));
-        TarUnpacker unpacker = new TarUnpacker(tar, log);
+        TarUnpacker unpacker = new TarUnpacker(tar, log, host);
         for (PullerKind kind : wanted == null ? List.of(PullerKind.values()) : List.of(wanted)) {
             Optional<Path> path = finder.find(kind.id());
             if (path.isPresent()) {
                 return switch (kind) {
-                    case SKOPEO -> new SkopeoPuller(path.get(), unpacker, log, user);
-                    case PODMAN -> new PodmanPuller(path.get(), unpacker, log, user);
+                    case SKOPEO -> new SkopeoPuller(path.get(), unpacker, log, user, host);
+                    case PODMAN -> new PodmanPuller(path.get(), unpacker, log, user, host);
                 };
             }
         }

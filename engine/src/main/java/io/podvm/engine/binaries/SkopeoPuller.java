@@ -1,9 +1,12 @@
 package io.podvm.engine.binaries;
 
+import io.podvm.engine.log.RecentLines;
 import io.podvm.engine.files.FileTrees;
 import io.podvm.engine.log.BuildLog;
 import io.podvm.engine.process.ExecResult;
+import io.podvm.engine.process.ChildEnvironment;
 import io.podvm.engine.process.ExecSpec;
+import io.podvm.engine.process.HostEnvironment;
 import io.podvm.engine.process.ProcessRunner;
 
 import java.io.IOException;
@@ -23,11 +26,11 @@ final class SkopeoPuller implements ImagePuller {
     private final ProcessRunner runner;
     private final String user;
 
-    SkopeoPuller(Path skopeo, TarUnpacker tar, BuildLog log, String user) {
+    SkopeoPuller(Path skopeo, TarUnpacker tar, BuildLog log, String user, HostEnvironment host) {
         this.skopeo = skopeo;
         this.tar = tar;
         this.log = log;
-        this.runner = new ProcessRunner(log);
+        this.runner = new ProcessRunner(log, host);
         this.user = user;
     }
 
@@ -46,7 +49,8 @@ final class SkopeoPuller implements ImagePuller {
         }
         command.addAll(List.of("docker://" + image.canonical(), "oci:" + layout + ":podvm"));
         RecentLines output = new RecentLines(log);
-        ExecResult result = runner.run(ExecSpec.of(command).env(environment).onStdout(output).onStderr(output));
+        ExecResult result = runner.run(ExecSpec.of(command).inherit(ChildEnvironment.CONTAINERS).env(environment)
+                .onStdout(output).onStderr(output));
         if (!result.succeeded()) {
             throw PullFailure.explain(kind(), image, user, output, result.exitCode());
         }

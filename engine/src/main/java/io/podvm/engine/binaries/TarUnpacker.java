@@ -1,9 +1,11 @@
 package io.podvm.engine.binaries;
 
+import io.podvm.engine.log.RecentLines;
 import io.podvm.engine.PodvmException;
 import io.podvm.engine.log.BuildLog;
 import io.podvm.engine.process.ExecResult;
 import io.podvm.engine.process.ExecSpec;
+import io.podvm.engine.process.HostEnvironment;
 import io.podvm.engine.process.ProcessRunner;
 
 import java.io.IOException;
@@ -19,10 +21,10 @@ final class TarUnpacker {
     private final ProcessRunner runner;
     private final BuildLog log;
 
-    TarUnpacker(Path tar, BuildLog log) {
+    TarUnpacker(Path tar, BuildLog log, HostEnvironment host) {
         this.tar = tar;
         this.log = log;
-        this.runner = new ProcessRunner(log);
+        this.runner = new ProcessRunner(log, host);
     }
 
     void unpack(Path archive, Path into) throws IOException {

@@ -1,5 +1,6 @@
 package io.podvm.engine.cli;
 
+import io.podvm.engine.Blank;
 import io.podvm.engine.log.BuildLog;
 import io.podvm.engine.log.SecretMasker;
 import io.podvm.engine.mkosi.ImageBuilder;
@@ -72,6 +73,10 @@ final class MkosiCommand implements Callable<Integer> {
         ImageRequest.Builder request = ImageRequest.builder().dir(dir).variant(variant).distribution(distribution)
                 .release(release).binariesTree(binariesTree).extraPackages(extraPackages).qcow2(qcow2)
                 .outputDir(outputDir).mkosi(mkosi).packageCache(packageCache);
+        // picocli turns '' into the path of the working directory; an empty option is a mistake to name.
+        Blank.refuse("--authorized-keys", authorizedKeys == null ? null : authorizedKeys.toString(), "give a file");
+        Blank.refuse("--ssh-private-key", sshPrivateKey == null ? null : sshPrivateKey.toString(), "give a file");
+        Blank.refuse("--stage-only", stageOnly, "give a directory that does not exist");
         if (authorizedKeys != null) {
             request.authorizedKeys(SshKeys.readKeyFile(authorizedKeys, "--authorized-keys"), "--authorized-keys");
         }
@@ -83,6 +88,9 @@ final class MkosiCommand implements Callable<Integer> {
         SecretMasker masker = CliConsole.masker();
         masker.add(System.getenv(PASSPHRASE_VARIABLE));
         BuildLog log = new BuildLog(System.err, masker);
+        if (sshPrivateKey != null) {
+            SshKeys.exposureWarning(sshPrivateKey, "--ssh-private-key").ifPresent(log::warn);
+        }
         ImageBuilder builder = new ImageBuilder(log, Path.of("").toAbsolutePath());
         if (stageOnly != null) {
             System.out.println(String.join(" ", builder.stageOnly(built, Path.of(stageOnly))));

@@ -69,12 +69,14 @@ public final class PodvmCli {
             err.println("podvm: aborted: " + e.getMessage());
             return EXIT_ABORTED;
         }
+        // The engine names request fields (outputDir); the user typed this command's options (--output-dir).
+        String message = OptionNames.of(cli.getCommandSpec()).translate(e.getMessage());
         if (e instanceof InvalidRequestException) {
-            err.println("podvm: " + e.getMessage());
+            err.println("podvm: " + message);
             return EXIT_BAD_INPUT;
         }
         if (e instanceof PodvmException) {
-            err.println("podvm: " + e.getMessage());
+            err.println("podvm: " + message);
             return EXIT_FAILED;
         }
         err.println("podvm: unexpected error: " + e);

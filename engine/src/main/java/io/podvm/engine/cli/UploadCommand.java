@@ -1,5 +1,6 @@
 package io.podvm.engine.cli;
 
+import io.podvm.engine.Blank;
 import io.podvm.engine.InvalidRequestException;
 import io.podvm.engine.log.BuildLog;
 import io.podvm.engine.upload.ProviderCredentials;
@@ -85,6 +86,9 @@ final class UploadCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Map<String, String> env = System.getenv();
+        // picocli turns '' into the path of the working directory; an empty option is a mistake to name.
+        Blank.refuse("--gcp-credentials", gcpCredentials == null ? null : gcpCredentials.toString(), "give a file");
+        Blank.refuse("--openstack-clouds", openstackClouds == null ? null : openstackClouds.toString(), "give a file");
         ProviderCredentials credentials = ProviderCredentials.fromEnvironment(env)
                 .gcpServiceAccountJson(readCredentialFile(gcpCredentials, env.get("GOOGLE_APPLICATION_CREDENTIALS"),
                         "--gcp-credentials", "gcp".equalsIgnoreCase(provider)))
@@ -136,6 +140,14 @@ final class UploadCommand implements Callable<Integer> {
     }
 
     static Duration duration(String text) {
+        Duration duration = parseDuration(text);
+        if (duration.isZero() || duration.isNegative()) {
+            throw InvalidRequestException.of("--timeout", text, "the timeout must be positive, such as 90s, 30m or 2h");
+        }
+        return duration;
+    }
+
+    private static Duration parseDuration(String text) {
         String t = text.trim().toLowerCase();
         try {
             if (t.matches("\\d+[smh]")) {

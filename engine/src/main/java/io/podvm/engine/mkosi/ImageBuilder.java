@@ -8,15 +8,20 @@ import io.podvm.engine.files.OutputPlaces;
 import io.podvm.engine.files.Sha256;
 import io.podvm.engine.json.Json;
 import io.podvm.engine.log.BuildLog;
+import io.podvm.engine.log.RecentLines;
 import io.podvm.engine.process.ExecResult;
+import io.podvm.engine.process.ChildEnvironment;
 import io.podvm.engine.process.ExecSpec;
+import io.podvm.engine.process.HostEnvironment;
 import io.podvm.engine.process.ProcessRunner;
-import io.podvm.engine.tools.Executables;
 import io.podvm.engine.tools.Platform;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.DirectoryIteratorException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,11 +42,18 @@ public final class ImageBuilder {
     private final ProcessRunner runner;
     /** Where relative paths of the request are resolved: the CLI's working directory or the workspace. */
     private final Path base;
+    /** Where mkosi and qemu-img are found, and what they are given of it. */
+    private final HostEnvironment host;
 
     public ImageBuilder(BuildLog log, Path base) {
+        this(log, base, HostEnvironment.current());
+    }
+
+    public ImageBuilder(BuildLog log, Path base, HostEnvironment host) {
         this.log = log;
-        this.runner = new ProcessRunner(log);
+        this.runner = new ProcessRunner(log, host);
         this.base = base;
+        this.host = host;
     }
 
     public ImageResult build(ImageRequest request) {
@@ -89,11 +101,11 @@ public final class ImageBuilder {
         Path tree = request.bundled() ? null : checkTree(resolve(request.dir()));
         Path binaries = binariesTree(request, tree);
         Path outputDir = OutputDirectory.check(resolve(request.outputDir()), base, tree, binaries);
-        Path qemuImg = request.qcow2() ? Executables.find("qemu-img").orElseThrow(() -> new InvalidRequestException(
+        Path qemuImg = request.qcow2() ? host.findExecutable("qemu-img").orElseThrow(() -> new InvalidRequestException(
                 "qcow2: qemu-img was not found on PATH; install it (apt-get install qemu-utils) or drop qcow2."))
                 : null;
         Path cache = checkPackageCache(request.packageCache() != null ? resolve(request.packageCache()) : defaultPackageCache());
-        MkosiTool mkosi = MkosiTool.detect(request.mkosi(), log);
+        MkosiTool mkosi = MkosiTool.detect(request.mkosi(), log, host);
         return new Plan(mkosi, qemuImg, tree, binaries, outputDir, cache);
     }
 
@@ -130,22 +142,32 @@ public final class ImageBuilder {
             return new MkosiSummary(tree.resolve("build"), "system");
         }
         List<String> json = new ArrayList<>();
+        RecentLines stderr = new RecentLines(log);
         ExecResult result = runner.run(ExecSpec.of(mkosiCommand(request, plan, "--json", "summary"))
-                .directory(tree).timeout(SUMMARY_TIMEOUT).onStdout(json::add));
+                .inherit(ChildEnvironment.MKOSI).directory(tree).timeout(SUMMARY_TIMEOUT).onStdout(json::add)
+                .onStderr(stderr));
         if (!result.succeeded()) {
-            throw new InvalidRequestException("mkosi cannot read the tree (exit " + result.exitCode() + ");"
-                    + " its reason is in the log above. Nothing was built.");
+            throw new InvalidRequestException("mkosi cannot read the tree (exit " + result.exitCode() + reason(stderr)
+                    + "); the whole output is in the log above. Nothing was built.");
         }
         return MkosiSummary.parse(json, tree);
     }
 
     private void runBuild(ImageRequest request, Plan plan, Path tree) {
-        ExecResult result = runner.run(ExecSpec.of(mkosiCommand(request, plan, "--force", "build")).directory(tree));
+        RecentLines output = new RecentLines(log);
+        ExecResult result = runner.run(ExecSpec.of(mkosiCommand(request, plan, "--force", "build"))
+                .inherit(ChildEnvironment.MKOSI).directory(tree).onStdout(output).onStderr(output));
         if (!result.succeeded()) {
-            throw new PodvmException("mkosi build failed (exit " + result.exitCode() + "); its reason is in the log"
-                    + " above. No image was written to the output directory."
+            throw new PodvmException("mkosi build failed (exit " + result.exitCode() + reason(output) + "); the whole"
+                    + " output is in the log above. No image was written to the output directory."
                     + DiskSpace.fullNote(List.of(plan.outputDir(), DiskSpace.mkosiWorkspace(), plan.packageCache())).orElse(""));
         }
+    }
+
+    /** The tool's own last error line, so that the closing sentence says why (disk full, a missing package). */
+    private static String reason(RecentLines output) {
+        String line = output.lastError();
+        return line.isEmpty() ? "" : ": " + line;
     }
 
     private List<String> mkosiCommand(ImageRequest request, Plan plan, String... tail) {
@@ -163,11 +185,12 @@ public final class ImageBuilder {
 
     private Path convertToQcow2(Path qemuImg, Path image) {
         Path qcow2 = image.resolveSibling(image.getFileName().toString().replaceFirst("\\.raw$", "") + ".qcow2");
+        RecentLines output = new RecentLines(log);
         ExecResult result = runner.run(ExecSpec.of(qemuImg.toString(), "convert", "-f", "raw", "-O", "qcow2",
-                image.toString(), qcow2.toString()));
+                image.toString(), qcow2.toString()).onStdout(output).onStderr(output));
         if (!result.succeeded()) {
-            throw new PodvmException("qemu-img convert failed (exit " + result.exitCode() + "); no image was"
-                    + " written to the output directory.");
+            throw new PodvmException("qemu-img convert failed (exit " + result.exitCode() + reason(output) + "); no"
+                    + " image was written to the output directory.");
         }
         return qcow2;
     }
@@ -185,11 +208,40 @@ public final class ImageBuilder {
             throw new InvalidRequestException("dir: '" + dir + "' is not a directory; give an mkosi tree (a"
                     + " directory with mkosi.conf), or no dir for the bundled podvm definition.");
         }
+        checkReadable(dir, "");
+        checkReadable(dir.resolve("mkosi.conf"), "its ");
+        checkReadable(dir.resolve("mkosi.conf.d"), "its ");
         if (!Files.isRegularFile(dir.resolve("mkosi.conf")) && !Files.isDirectory(dir.resolve("mkosi.conf.d"))) {
             throw new InvalidRequestException("dir: '" + dir + "' is not an mkosi tree: it has no mkosi.conf or"
                     + " mkosi.conf.d/.");
         }
         return dir;
+    }
+
+    /**
+     * A tree this user cannot read must be reported as such, not as "no mkosi.conf": without the right to read
+     * or search a directory, the files in it look absent.
+     */
+    private static void checkReadable(Path path, String whose) {
+        if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        String problem = null;
+        if (!Files.exists(path)) {
+            problem = "is a symbolic link to nothing";
+        } else if (!Files.isReadable(path) || Files.isDirectory(path) && !Files.isExecutable(path)) {
+            problem = "cannot be read by this user (permission denied)";
+        } else if (Files.isDirectory(path)) {
+            try (DirectoryStream<Path> entries = Files.newDirectoryStream(path)) {
+                entries.iterator().hasNext();
+            } catch (IOException | DirectoryIteratorException e) {
+                problem = "cannot be read (" + e.getMessage() + ")";
+            }
+        }
+        if (problem != null) {
+            throw new InvalidRequestException("dir: " + whose + "'" + path + "' " + problem + "; give an mkosi tree"
+                    + " this user can read (run podvm as its owner or fix its permissions).");
+        }
     }
 
     /** The binaries tree to copy in, or null when there is none to copy. */
@@ -242,9 +294,10 @@ public final class ImageBuilder {
         }
     }
 
-    private static Path defaultPackageCache() {
-        String xdg = System.getenv("XDG_CACHE_HOME");
-        Path cache = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
+    private Path defaultPackageCache() {
+        String xdg = host.get("XDG_CACHE_HOME").orElse(null);
+        Path cache = xdg != null && !xdg.isBlank() ? Path.of(xdg)
+                : Path.of(host.get("HOME").orElse(System.getProperty("user.home")), ".cache");
         return cache.resolve("podvm").resolve("mkosi-packages");
     }
 

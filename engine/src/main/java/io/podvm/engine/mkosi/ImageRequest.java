@@ -1,5 +1,6 @@
 package io.podvm.engine.mkosi;
 
+import io.podvm.engine.Blank;
 import io.podvm.engine.InvalidRequestException;
 
 import java.io.Serializable;
@@ -123,49 +124,53 @@ public final class ImageRequest implements Serializable {
         }
 
         public Builder dir(String value) {
-            this.dir = blankToNull(value);
+            this.dir = Blank.refuse("dir", value, "give your mkosi tree, or leave it out for the bundled podvm definition");
             return this;
         }
 
         public Builder variant(String value) {
-            this.variant = value == null || value.isBlank() ? Variant.PRODUCTION : Variant.parse(value, "variant");
+            this.variant = Blank.refuse("variant", value, "give production or debug, or leave it out (production)") == null
+                    ? Variant.PRODUCTION : Variant.parse(value, "variant");
             return this;
         }
 
         public Builder distribution(String value) {
-            this.distribution = blankToNull(value);
+            this.distribution = Blank.refuse("distribution", value, "give a distribution such as debian, or leave it out");
             return this;
         }
 
         public Builder release(String value) {
-            this.release = blankToNull(value);
+            this.release = Blank.refuse("release", value, "give a release such as bookworm, or leave it out");
             return this;
         }
 
         /** authorized_keys lines; each is checked to be a public key. */
         public Builder authorizedKeys(String text, String field) {
-            if (text != null && !text.isBlank()) {
-                authorizedKeys.add(SshKeys.checkAuthorizedKeys(text, field));
+            if (text != null) {
+                authorizedKeys.add(SshKeys.checkAuthorizedKeys(Blank.refuse(field, text,
+                        "give authorized_keys lines such as 'ssh-ed25519 AAAA... user@host'"), field));
             }
             return this;
         }
 
         /** Derives the public key at once; the private key is not kept. */
         public Builder sshPrivateKey(String privateKey, String passphrase, String field) {
-            if (privateKey != null && !privateKey.isBlank()) {
-                authorizedKeys.add(SshKeys.publicKeyOf(privateKey, passphrase, field) + "\n");
+            if (privateKey != null) {
+                authorizedKeys.add(SshKeys.publicKeyOf(Blank.refuse(field, privateKey,
+                        "give an OpenSSH, PEM or PKCS#8 private key"), passphrase, field) + "\n");
             }
             return this;
         }
 
         public Builder binariesTree(String value) {
-            this.binariesTree = blankToNull(value);
+            this.binariesTree = Blank.refuse("binariesTree", value, "give a directory, or leave it out");
             return this;
         }
 
         public Builder extraPackages(List<String> names) {
             if (names != null) {
-                names.stream().map(String::trim).filter(n -> !n.isEmpty()).forEach(extraPackages::add);
+                names.stream().map(n -> Blank.refuse("extraPackages", n, "give a package name such as jq")).map(String::trim)
+                        .forEach(extraPackages::add);
             }
             return this;
         }
@@ -176,17 +181,17 @@ public final class ImageRequest implements Serializable {
         }
 
         public Builder outputDir(String value) {
-            this.outputDir = value == null || value.isBlank() ? "build" : value;
+            this.outputDir = value == null ? "build" : Blank.refuse("outputDir", value, "give a directory, or leave it out (build)");
             return this;
         }
 
         public Builder mkosi(String value) {
-            this.mkosi = value == null || value.isBlank() ? "mkosi" : value;
+            this.mkosi = value == null ? "mkosi" : Blank.refuse("mkosi", value, "give a program name or path, or leave it out (mkosi on PATH)");
             return this;
         }
 
         public Builder packageCache(String value) {
-            this.packageCache = blankToNull(value);
+            this.packageCache = Blank.refuse("packageCache", value, "give a directory, or leave it out");
             return this;
         }
 
@@ -245,10 +250,6 @@ public final class ImageRequest implements Serializable {
                 }
             }
             return null;
-        }
-
-        private static String blankToNull(String value) {
-            return value == null || value.isBlank() ? null : value;
         }
     }
 }

@@ -5,7 +5,7 @@ import io.podvm.engine.log.BuildLog;
 import io.podvm.engine.process.ExecResult;
 import io.podvm.engine.process.ExecSpec;
 import io.podvm.engine.process.ProcessRunner;
-import io.podvm.engine.tools.Executables;
+import io.podvm.engine.process.HostEnvironment;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,10 +18,15 @@ public record MkosiTool(Path path, MkosiVersion version) {
 
     /** Finds and checks mkosi before any work starts. */
     public static MkosiTool detect(String nameOrPath, BuildLog log) {
-        Path path = Executables.find(nameOrPath).orElseThrow(() -> new InvalidRequestException(
+        return detect(nameOrPath, log, HostEnvironment.current());
+    }
+
+    /** Finds mkosi on the given environment's PATH and asks it its version. */
+    public static MkosiTool detect(String nameOrPath, BuildLog log, HostEnvironment host) {
+        Path path = host.findExecutable(nameOrPath).orElseThrow(() -> new InvalidRequestException(
                 "mkosi: '" + nameOrPath + "' was not found" + (nameOrPath.contains("/") ? "" : " on PATH")
                         + "; " + INSTALL_HINT + "."));
-        ExecResult result = new ProcessRunner(log).run(ExecSpec.of(path.toString(), "--version")
+        ExecResult result = new ProcessRunner(log, host).run(ExecSpec.of(path.toString(), "--version")
                 .timeout(Duration.ofSeconds(30)).captureStdout());
         // A program that does not answer --version as mkosi does is the wrong program given, not a failed build.
         if (!result.succeeded() || result.output().isEmpty()) {

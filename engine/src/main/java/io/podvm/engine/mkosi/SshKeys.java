@@ -1,6 +1,7 @@
 package io.podvm.engine.mkosi;
 
 import io.podvm.engine.InvalidRequestException;
+import org.apache.sshd.common.NamedResource;
 import org.apache.sshd.common.config.keys.AuthorizedKeyEntry;
 import org.apache.sshd.common.config.keys.FilePasswordProvider;
 import org.apache.sshd.common.config.keys.PublicKeyEntry;
@@ -12,12 +13,16 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.PublicKey;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 
 /** Turns what users give us (an SSH private key, authorized_keys lines) into checked authorized_keys text. */
 public final class SshKeys {
@@ -30,10 +35,12 @@ public final class SshKeys {
      * @param field names the option or parameter the key came from, for the error message
      */
     public static String publicKeyOf(String privateKey, String passphrase, String field) {
-        FilePasswordProvider passwords = passphrase == null || passphrase.isEmpty()
-                ? FilePasswordProvider.EMPTY : FilePasswordProvider.of(passphrase);
+        boolean noPassphrase = passphrase == null || passphrase.isEmpty();
+        FilePasswordProvider passwords = noPassphrase ? FilePasswordProvider.EMPTY : FilePasswordProvider.of(passphrase);
+        // The resource's name is what the library puts in its messages: the option, not a Java object.
+        NamedResource resource = NamedResource.ofName(field);
         try (var in = new ByteArrayInputStream(privateKey.getBytes(StandardCharsets.UTF_8))) {
-            Iterable<KeyPair> pairs = SecurityUtils.loadKeyPairIdentities(null, () -> field, in, passwords);
+            Iterable<KeyPair> pairs = SecurityUtils.loadKeyPairIdentities(null, resource, in, passwords);
             Iterator<KeyPair> it = pairs == null ? null : pairs.iterator();
             if (it == null || !it.hasNext()) {
                 throw notAKey(field);
@@ -43,12 +50,23 @@ public final class SshKeys {
             if (e instanceof InvalidRequestException invalid) {
                 throw invalid;
             }
-            String hint = passphrase == null || passphrase.isEmpty()
-                    ? " If the key is encrypted, give its passphrase (PODVM_SSH_KEY_PASSPHRASE)."
-                    : " Check the passphrase.";
-            throw new InvalidRequestException(field + ": cannot read the SSH private key (" + e.getMessage() + ")."
-                    + hint);
+            throw unreadable(field, noPassphrase, e);
         }
+    }
+
+    /** Why the key could not be read, in the user's terms: a missing or wrong passphrase, or not a key at all. */
+    private static InvalidRequestException unreadable(String field, boolean noPassphrase, Exception e) {
+        String reason = String.valueOf(e.getMessage());
+        if (noPassphrase && reason.toLowerCase(java.util.Locale.ROOT).contains("encrypted")) {
+            return new InvalidRequestException(field + ": the key is encrypted and no passphrase was given; give"
+                    + " its passphrase (CLI: in PODVM_SSH_KEY_PASSPHRASE; Jenkins: the SSH credential's passphrase).");
+        }
+        if (!noPassphrase) {
+            return new InvalidRequestException(field + ": the passphrase is wrong, or the key is damaged (the key"
+                    + " could not be decrypted: " + e.getClass().getSimpleName() + "). Check the passphrase.");
+        }
+        return new InvalidRequestException(field + ": cannot be read as an SSH private key (" + reason + "). If the"
+                + " key is encrypted, give its passphrase (PODVM_SSH_KEY_PASSPHRASE).");
     }
 
     public static String publicKeyOfFile(Path file, String passphrase, String field) {
@@ -73,6 +91,22 @@ public final class SshKeys {
                     + " 'ssh-ed25519 AAAA... user@host'.");
         }
         return String.join("\n", lines) + "\n";
+    }
+
+    /**
+     * A warning when a private key file can be read or written by group or others (ssh itself refuses to use
+     * such a key), or nothing; podvm still reads it, but the user should know the key is exposed.
+     */
+    public static Optional<String> exposureWarning(Path file, String field) {
+        try {
+            Set<PosixFilePermission> mode = Files.getPosixFilePermissions(file);
+            boolean exposed = mode.stream().anyMatch(p -> p.name().startsWith("GROUP_") || p.name().startsWith("OTHERS_"));
+            return exposed ? Optional.of(field + ": '" + file + "' can be read by others than its owner (mode "
+                    + PosixFilePermissions.toString(mode) + "); a private key should be readable by its owner only"
+                    + " (chmod 600 '" + file + "'), and ssh refuses to use it as it is.") : Optional.empty();
+        } catch (IOException | UnsupportedOperationException e) {
+            return Optional.empty();
+        }
     }
 
     public static String readKeyFile(Path file, String field) {

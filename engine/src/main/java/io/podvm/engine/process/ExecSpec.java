@@ -8,11 +8,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
-/** What to run: the command, where, with which extra environment, and where its output lines go. */
+/**
+ * What to run: the command, where, with which environment (the host's variables the tool needs, plus those set
+ * here), and where its output lines go.
+ */
 public final class ExecSpec {
     final List<String> command;
     Path directory;
     final Map<String, String> environment = new LinkedHashMap<>();
+    ChildEnvironment inherited = ChildEnvironment.BASE;
     Duration timeout;
     Consumer<String> stdout;
     Consumer<String> stderr;
@@ -44,6 +48,12 @@ public final class ExecSpec {
 
     public ExecSpec env(Map<String, String> values) {
         environment.putAll(values);
+        return this;
+    }
+
+    /** Which of the host's variables the tool is given besides those set with {@link #env}; the base list if not called. */
+    public ExecSpec inherit(ChildEnvironment list) {
+        this.inherited = list;
         return this;
     }
 

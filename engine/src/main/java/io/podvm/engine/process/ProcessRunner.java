@@ -22,9 +22,16 @@ import java.util.function.Consumer;
  */
 public final class ProcessRunner {
     private final BuildLog log;
+    /** Where a child's inherited variables come from; the JVM's own environment is never passed on whole. */
+    private final HostEnvironment host;
 
     public ProcessRunner(BuildLog log) {
+        this(log, HostEnvironment.current());
+    }
+
+    public ProcessRunner(BuildLog log, HostEnvironment host) {
         this.log = log;
+        this.host = host;
     }
 
     public ExecResult run(ExecSpec spec) {
@@ -50,11 +57,13 @@ public final class ProcessRunner {
         return new ExecResult(exit, List.copyOf(captured));
     }
 
-    private static Process start(ExecSpec spec) {
+    private Process start(ExecSpec spec) {
         ProcessBuilder builder = new ProcessBuilder(spec.commandCopy());
         if (spec.directory != null) {
             builder.directory(spec.directory.toFile());
         }
+        builder.environment().clear();
+        builder.environment().putAll(spec.inherited.from(host));
         builder.environment().putAll(spec.environment);
         builder.redirectInput(ProcessBuilder.Redirect.PIPE);
         try {

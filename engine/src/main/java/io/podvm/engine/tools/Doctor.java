@@ -4,6 +4,7 @@ import io.podvm.engine.PodvmException;
 import io.podvm.engine.log.BuildLog;
 import io.podvm.engine.log.SecretMasker;
 import io.podvm.engine.process.ExecSpec;
+import io.podvm.engine.process.HostEnvironment;
 import io.podvm.engine.process.ProcessRunner;
 
 import java.io.OutputStream;
@@ -58,18 +59,23 @@ public final class Doctor {
     }
 
     public static List<Finding> examine(List<ToolCheck> checks) {
+        return examine(checks, HostEnvironment.current());
+    }
+
+    /** The tools as the engine would find them with this environment. */
+    public static List<Finding> examine(List<ToolCheck> checks, HostEnvironment host) {
         List<Finding> findings = new ArrayList<>();
         for (ToolCheck check : checks) {
-            findings.add(examine(check));
+            findings.add(examine(check, host));
         }
         return findings;
     }
 
-    private static Finding examine(ToolCheck check) {
+    private static Finding examine(ToolCheck check, HostEnvironment host) {
         for (String name : check.alternatives()) {
-            Optional<Path> path = Executables.find(name);
+            Optional<Path> path = host.findExecutable(name);
             if (path.isPresent()) {
-                String version = check.versionArgs().isEmpty() ? "" : version(path.get(), check);
+                String version = check.versionArgs().isEmpty() ? "" : version(path.get(), check, host);
                 return new Finding(check, path.get().toString(), version, supported(check, version));
             }
         }
@@ -85,14 +91,14 @@ public final class Doctor {
     }
 
     /** The version a tool prints (on stdout or stderr), or "?" when it prints none we recognise. */
-    private static String version(Path path, ToolCheck check) {
+    private static String version(Path path, ToolCheck check, HostEnvironment host) {
         List<String> command = new ArrayList<>();
         command.add(path.toString());
         command.addAll(check.versionArgs());
         BuildLog quiet = new BuildLog(OutputStream.nullOutputStream(), new SecretMasker());
         List<String> output;
         try {
-            output = new ProcessRunner(quiet).run(ExecSpec.of(command).timeout(Duration.ofSeconds(30))
+            output = new ProcessRunner(quiet, host).run(ExecSpec.of(command).timeout(Duration.ofSeconds(30))
                     .captureOutput()).output();
         } catch (PodvmException e) {
             return "?";

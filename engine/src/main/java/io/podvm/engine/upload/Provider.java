@@ -1,5 +1,6 @@
 package io.podvm.engine.upload;
 
+import io.podvm.engine.Blank;
 import io.podvm.engine.InvalidRequestException;
 
 import java.util.Arrays;
@@ -40,9 +41,10 @@ public enum Provider {
     }
 
     public static Provider parse(String value, String field) {
-        if (value == null || value.isBlank()) {
+        if (value == null) {
             throw new InvalidRequestException(field + ": no provider given; allowed: " + allowed() + ".");
         }
+        Blank.refuse(field, value, "give one of " + allowed());
         String wanted = value.trim().toLowerCase(Locale.ROOT);
         return Arrays.stream(values()).filter(p -> p.id.equals(wanted)).findFirst()
                 .orElseThrow(() -> InvalidRequestException.of(field, value, "allowed: " + allowed()));

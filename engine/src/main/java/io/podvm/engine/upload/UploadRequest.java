@@ -1,5 +1,6 @@
 package io.podvm.engine.upload;
 
+import io.podvm.engine.Blank;
 import io.podvm.engine.InvalidRequestException;
 
 import java.io.Serializable;
@@ -158,7 +159,7 @@ public final class UploadRequest implements Serializable {
         }
 
         public Builder image(String value) {
-            this.image = blankToNull(value);
+            this.image = Blank.refuse("image", value, "name the raw disk image to upload");
             return this;
         }
 
@@ -168,17 +169,17 @@ public final class UploadRequest implements Serializable {
         }
 
         public Builder name(String value) {
-            this.name = blankToNull(value);
+            this.name = Blank.refuse("name", value, "give the image name, or leave it out for the configuration's");
             return this;
         }
 
         public Builder imageVersion(String value) {
-            this.imageVersion = blankToNull(value);
+            this.imageVersion = Blank.refuse("imageVersion", value, "give X.Y.Z, or leave it out");
             return this;
         }
 
         public Builder imageVersionFile(String value) {
-            this.imageVersionFile = blankToNull(value);
+            this.imageVersionFile = Blank.refuse("imageVersionFile", value, "give a file holding X.Y.Z, or leave it out");
             return this;
         }
 
@@ -188,7 +189,7 @@ public final class UploadRequest implements Serializable {
         }
 
         public Builder configDir(String value) {
-            this.configDir = blankToNull(value);
+            this.configDir = Blank.refuse("configDir", value, "give the directory of your uplosi.conf, or leave it out");
             return this;
         }
 
@@ -215,17 +216,17 @@ public final class UploadRequest implements Serializable {
         }
 
         public Builder enableVariant(String glob) {
-            add(enableVariants, glob);
+            add(enableVariants, Blank.refuse("enableVariants", glob, "give a glob such as 'debug-*'"));
             return this;
         }
 
         public Builder disableVariant(String glob) {
-            add(disableVariants, glob);
+            add(disableVariants, Blank.refuse("disableVariants", glob, "give a glob such as 'debug-*'"));
             return this;
         }
 
         public Builder uplosi(String value) {
-            this.uplosi = value == null || value.isBlank() ? "uplosi" : value;
+            this.uplosi = value == null ? "uplosi" : Blank.refuse("uplosi", value, "give a program name or path, or leave it out (uplosi on PATH)");
             return this;
         }
 
@@ -243,7 +244,7 @@ public final class UploadRequest implements Serializable {
         }
 
         public Builder tempDir(String value) {
-            this.tempDir = blankToNull(value);
+            this.tempDir = Blank.refuse("tempDir", value, "give a directory, or leave it out");
             return this;
         }
 
@@ -263,10 +264,12 @@ public final class UploadRequest implements Serializable {
             }
             checkVersion();
             settings.forEach((key, raw) -> UplosiSettings.parse(parsed, key, raw));
-            enableVariants.forEach(g -> checkGlob("--enable-variant", g));
-            disableVariants.forEach(g -> checkGlob("--disable-variant", g));
+            enableVariants.forEach(g -> checkGlob("enableVariants", g));
+            disableVariants.forEach(g -> checkGlob("disableVariants", g));
             if (timeout.isNegative() || timeout.isZero()) {
-                throw InvalidRequestException.of("timeout", timeout, "the timeout must be positive");
+                // In the words users write durations in (0s, 90s), not Java's PT0S.
+                throw InvalidRequestException.of("timeout", timeout.toMillis() % 1000 == 0 ? timeout.toSeconds() + "s"
+                        : timeout.toMillis() + "ms", "the timeout must be positive, such as 90s, 30m or 2h");
             }
             if (!credentials.isEmpty()) {
                 credentials.check(parsed); // none given: the uploading machine's are checked when it uploads
@@ -302,10 +305,6 @@ public final class UploadRequest implements Serializable {
             if (value != null && !value.isBlank()) {
                 list.add(value.trim());
             }
-        }
-
-        private static String blankToNull(String value) {
-            return value == null || value.isBlank() ? null : value;
         }
     }
 }

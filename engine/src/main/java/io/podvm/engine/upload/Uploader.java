@@ -7,6 +7,7 @@ import io.podvm.engine.files.FileTrees;
 import io.podvm.engine.log.BuildLog;
 import io.podvm.engine.process.ExecResult;
 import io.podvm.engine.process.ExecSpec;
+import io.podvm.engine.process.HostEnvironment;
 import io.podvm.engine.process.ProcessRunner;
 import io.podvm.engine.secret.SecretDirectory;
 
@@ -35,16 +36,28 @@ public final class Uploader {
 
     /** The machine's environment, where credentials come from when the request has none. */
     private final Map<String, String> machineEnvironment;
+    /** Where uplosi is found, and what it is given of it. */
+    private final HostEnvironment host;
 
     public Uploader(BuildLog log, Path base) {
-        this(log, base, System.getenv());
+        this(log, base, HostEnvironment.current());
     }
 
+    public Uploader(BuildLog log, Path base, HostEnvironment host) {
+        this(log, base, host, host.variables());
+    }
+
+    /** For tests: tools from this JVM's PATH, machine credentials from {@code machineEnvironment}. */
     Uploader(BuildLog log, Path base, Map<String, String> machineEnvironment) {
+        this(log, base, HostEnvironment.current(), machineEnvironment);
+    }
+
+    private Uploader(BuildLog log, Path base, HostEnvironment host, Map<String, String> machineEnvironment) {
         this.log = log;
-        this.runner = new ProcessRunner(log);
+        this.runner = new ProcessRunner(log, host);
         this.base = base;
         this.machineEnvironment = Map.copyOf(machineEnvironment);
+        this.host = host;
     }
 
     public UploadResult upload(UploadRequest request) {
@@ -62,7 +75,7 @@ public final class Uploader {
             if (request.incrementVersion()) {
                 config.versionFiles().forEach(VersionFile::checkIncrementable);
             }
-            UplosiTool uplosi = UplosiTool.detect(request.uplosi(), log);
+            UplosiTool uplosi = UplosiTool.detect(request.uplosi(), log, host);
             uplosi.checkSupports(request.provider());
             List<String> refs = run(request, credentials, uplosi, config, image, work);
             String next = request.incrementVersion() ? bumpVersionFiles(config, uplosi) : null;
@@ -106,7 +119,8 @@ public final class Uploader {
             AwsUploadTrace trace = new AwsUploadTrace();
             List<String> refs = Collections.synchronizedList(new ArrayList<>());
             ExecSpec spec = ExecSpec.of(uplosi.command(image, request.incrementVersion(),
-                    request.enableVariants(), request.disableVariants())).directory(work).env(env)
+                    request.enableVariants(), request.disableVariants())).directory(work)
+                    .inherit(UplosiEnvironment.forUpload(request)).env(env)
                     .timeout(request.timeout()).onStdout(line -> reference(line, refs))
                     .onStderr(line -> {
                         log.line(line);

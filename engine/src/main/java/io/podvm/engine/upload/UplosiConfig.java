@@ -134,6 +134,7 @@ final class UplosiConfig {
     private static List<String> selectedVariants(UploadRequest request, UplosiConfigFiles files) {
         List<String> all = files.variantNames();
         if (all.isEmpty()) {
+            refuseVariantGlobs(request);
             return Collections.singletonList(null);
         }
         List<String> names = all.stream()
@@ -145,6 +146,18 @@ final class UplosiConfig {
                     + " configuration has: " + String.join(", ", all) + ".");
         }
         return names;
+    }
+
+    /** A glob that selects among no variants is a mistake (a wrong configDir, a forgotten uplosi.conf.d/). */
+    private static void refuseVariantGlobs(UploadRequest request) {
+        String field = !request.enableVariants().isEmpty() ? "enableVariants"
+                : !request.disableVariants().isEmpty() ? "disableVariants" : null;
+        if (field != null) {
+            List<String> globs = field.equals("enableVariants") ? request.enableVariants() : request.disableVariants();
+            throw new InvalidRequestException(field + ": " + globs + " select variants, but the configuration defines"
+                    + " none (variants are [variant.<name>] tables in the uplosi.conf or uplosi.conf.d/ of configDir);"
+                    + " drop " + field + ", or give the configuration that defines them.");
+        }
     }
 
     /**

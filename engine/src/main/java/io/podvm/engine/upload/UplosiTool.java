@@ -5,7 +5,7 @@ import io.podvm.engine.log.BuildLog;
 import io.podvm.engine.process.ExecResult;
 import io.podvm.engine.process.ExecSpec;
 import io.podvm.engine.process.ProcessRunner;
-import io.podvm.engine.tools.Executables;
+import io.podvm.engine.process.HostEnvironment;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,17 +33,25 @@ public record UplosiTool(Path path, Form form, String version) {
     }
 
     public static UplosiTool detect(String nameOrPath, BuildLog log) {
-        Path path = Executables.find(nameOrPath).orElseThrow(() -> new InvalidRequestException("uplosi: '"
+        return detect(nameOrPath, log, HostEnvironment.current());
+    }
+
+    /**
+     * Finds uplosi on the given environment's PATH and reads its {@code --help} and {@code --version}; those
+     * probes get the base variables only, never a provider's credentials.
+     */
+    public static UplosiTool detect(String nameOrPath, BuildLog log, HostEnvironment host) {
+        Path path = host.findExecutable(nameOrPath).orElseThrow(() -> new InvalidRequestException("uplosi: '"
                 + nameOrPath + "' was not found" + (nameOrPath.contains("/") ? "" : " on PATH") + "; "
                 + INSTALL_HINT + "."));
-        String help = String.join("\n", output(log, path, "--help"));
+        String help = String.join("\n", output(log, host, path, "--help"));
         Form form = formOf(help);
         if (form == null) {
             throw new InvalidRequestException("uplosi: " + path + " is a version podvm cannot drive: its --help"
                     + " shows neither an 'upload' command (uplosi 0.3 and later) nor the 'uplosi <image>' usage of"
                     + " earlier releases; " + INSTALL_HINT + ".");
         }
-        return new UplosiTool(path, form, versionOf(String.join("\n", output(log, path, "--version"))));
+        return new UplosiTool(path, form, versionOf(String.join("\n", output(log, host, path, "--version"))));
     }
 
     static Form formOf(String help) {
@@ -65,8 +73,8 @@ public record UplosiTool(Path path, Form form, String version) {
     }
 
     /** Both streams: cobra prints help on stdout, but a broken install may explain itself on stderr. */
-    private static List<String> output(BuildLog log, Path path, String arg) {
-        ExecResult result = new ProcessRunner(log).run(ExecSpec.of(path.toString(), arg)
+    private static List<String> output(BuildLog log, HostEnvironment host, Path path, String arg) {
+        ExecResult result = new ProcessRunner(log, host).run(ExecSpec.of(path.toString(), arg)
                 .timeout(Duration.ofSeconds(30)).captureOutput());
         if (!result.succeeded()) {
             throw new InvalidRequestException("uplosi: '" + path + " " + arg + "' failed (exit " + result.exitCode()

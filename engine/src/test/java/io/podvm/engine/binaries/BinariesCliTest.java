@@ -64,17 +64,17 @@ class BinariesCliTest {
         Files.writeString(dir.resolve("a-file"), "x");
         Files.createDirectories(dir.resolve("ctx"));
         Files.writeString(dir.resolve("ctx/Dockerfile"), "FROM scratch\n");
-        assertBad(new String[] {"binaries", "--mode", "fetch"}, "podvm: mode: 'fetch' is not valid");
-        assertBad(new String[] {"binaries", "--mode", "build"}, "podvm: context: build mode needs");
-        assertBad(new String[] {"binaries", "--mode", "pull"}, "podvm: image: no image was given");
+        assertBad(new String[] {"binaries", "--mode", "fetch"}, "podvm: --mode: 'fetch' is not valid");
+        assertBad(new String[] {"binaries", "--mode", "build"}, "podvm: --context: build mode needs");
+        assertBad(new String[] {"binaries", "--mode", "pull"}, "podvm: --image: no image was given");
         assertBad(new String[] {"binaries", "--mode", "pull", "--image", "Quay.io/UPPER"},
-                "podvm: image: 'Quay.io/UPPER' is not valid");
+                "podvm: --image: 'Quay.io/UPPER' is not valid");
         assertBad(new String[] {"binaries", "--mode", "build", "--context", "ctx", "--output", "a-file"},
-                "podvm: output: '" + dir.resolve("a-file") + "' is a file");
+                "podvm: --output: '" + dir.resolve("a-file") + "' is a file");
         assertBad(new String[] {"binaries", "--mode", "build", "--context", "ctx", "--overlay", "missing"},
-                "podvm: overlay: '" + dir.resolve("missing") + "' does not exist");
+                "podvm: --overlay: '" + dir.resolve("missing") + "' does not exist");
         assertBad(new String[] {"binaries", "--mode", "pull", "--image", "quay.io/a/b:1", "--registry-user", "robot"},
-                "podvm: registryPassword: user 'robot' was given without a password (the CLI reads it from"
+                "podvm: PODVM_REGISTRY_PASSWORD: user 'robot' was given without a password (the CLI reads it from"
                         + " PODVM_REGISTRY_PASSWORD)");
         assertThat(dir.resolve("resources")).doesNotExist();
     }

@@ -240,9 +240,34 @@ class PullModeTest {
                 "binaries", "--mode", "pull", "--image", layered, "--registry-user", TestRegistry.USER,
                 "--insecure-registry", "--output", "out/tree").await(5);
         assertThat(wrong.exitCode()).isEqualTo(2);
-        assertThat(wrong.stderr()).contains("podvm: registryUser: the registry " + registry.address()
+        assertThat(wrong.stderr()).contains("podvm: --registry-user: the registry " + registry.address()
                 + " refused the credentials of user '" + TestRegistry.USER + "'").doesNotContain("not-the-password");
         assertThat(dir.resolve("out/tree/etc/extra")).exists();
+    }
+
+    @Test
+    void noToolSeesTheRegistryPasswordOrAnyOtherSecretInItsEnvironment() throws Exception {
+        String passphrase = "ssh-passphrase-" + registry.password();
+        String cloudSecret = "cloud-secret-" + registry.password();
+        Map<String, String> env = TestRegistry.cliEnvironment(Map.of("PODVM_REGISTRY_PASSWORD", registry.password(),
+                "PODVM_SSH_KEY_PASSPHRASE", passphrase, "AWS_SECRET_ACCESS_KEY", cloudSecret));
+        List<String> secrets = List.of(registry.password(), passphrase, cloudSecret);
+        for (String puller : List.of("skopeo", "podman")) {
+            try (CommandLineWatcher watcher = new CommandLineWatcher()) {
+                // tar may end within a millisecond, between two samples: pull again until it was seen.
+                for (int attempt = 0; attempt < 5 && !watcher.sawEnvironOf("tar --extract"); attempt++) {
+                    CliProcess.Result run = CliProcess.start(dir, env, "binaries", "--mode", "pull", "--image",
+                            published, "--registry-user", TestRegistry.USER, "--insecure-registry", "--puller", puller,
+                            "--output", puller + "-tree").await(5);
+                    assertThat(run.exitCode()).as(run.stderr()).isZero();
+                }
+                watcher.close();
+                assertThat(watcher.sawPodvmHolding(registry.password())).isTrue();
+                assertThat(watcher.sawEnvironOf(puller)).as("environment of " + puller + " read").isTrue();
+                assertThat(watcher.sawEnvironOf("tar --extract")).as("environment of tar read").isTrue();
+                assertThat(watcher.environLeaksOf(secrets)).isEmpty();
+            }
+        }
     }
 
     /** Not in the log, and in no file left under {@code root}: neither the password nor the auth file's form of it. */

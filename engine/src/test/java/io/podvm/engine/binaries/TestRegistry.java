@@ -39,12 +39,16 @@ final class TestRegistry implements AutoCloseable {
     }
 
     static TestRegistry start(Path dir, String password) throws IOException, InterruptedException {
+        return start(dir, password, freePort());
+    }
+
+    /** On a given port, for tests of what a port number does in the tools' messages. */
+    static TestRegistry start(Path dir, String password, int port) throws IOException, InterruptedException {
         Path registry = RealTools.require("distribution-registry");
         Path htpasswdTool = RealTools.require("htpasswd");
         // -i reads the password from stdin: not even the test puts it on a command line.
         String htpasswd = TestCommands.run(Map.of(), password, htpasswdTool.toString(), "-niB", USER);
         Files.writeString(dir.resolve("htpasswd"), htpasswd);
-        int port = freePort();
         String address = "127.0.0.1:" + port;
         Files.writeString(dir.resolve("config.yml"), String.join("\n",
                 "version: 0.1",
@@ -115,6 +119,18 @@ final class TestRegistry implements AutoCloseable {
         }
         close();
         fail("The test registry did not start on " + address + ":\n" + Files.readString(log));
+    }
+
+    /** A free port whose number holds "401", the HTTP status of refused credentials. */
+    static int freePortHolding401() throws IOException {
+        for (int port = 40100; port < 40200; port++) {
+            try (ServerSocket socket = new ServerSocket(port)) {
+                return socket.getLocalPort();
+            } catch (IOException taken) {
+                // Try the next one.
+            }
+        }
+        throw new IOException("no free port between 40100 and 40199");
     }
 
     private static int freePort() throws IOException {

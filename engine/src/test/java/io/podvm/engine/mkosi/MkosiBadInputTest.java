@@ -77,6 +77,22 @@ class MkosiBadInputTest {
     }
 
     @Test
+    void aDirThatThisUserCannotReadIsReportedSoNotAsMissingMkosiConf() throws Exception {
+        Path tree = Files.createDirectories(work.resolve("tree"));
+        Files.writeString(tree.resolve("mkosi.conf"), "[Distribution]\nDistribution=debian\n");
+        Files.setPosixFilePermissions(tree, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        Files.setOwner(tree, tree.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody"));
+        try {
+            CliProcess.Result result = CliProcess.runWithoutRootsFileRights(work, Map.of(), "mkosi", "--dir", "tree");
+
+            assertRefused(result, "--dir: '" + tree + "' cannot be read by this user (permission denied)");
+            assertThat(result.stderr()).doesNotContain("mkosi.conf or");
+        } finally {
+            Files.setOwner(tree, tree.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("root"));
+        }
+    }
+
+    @Test
     void noMkosiOnPath() throws Exception {
         Path emptyBin = Files.createDirectories(work.resolve("bin"));
 
@@ -101,15 +117,15 @@ class MkosiBadInputTest {
         Files.createSymbolicLink(bin.resolve("mkosi"), RealTools.require("mkosi"));
 
         assertRefused(run(Map.of("PATH", bin.toString()), "--qcow2"),
-                "qcow2: qemu-img was not found on PATH; install it (apt-get install qemu-utils) or drop qcow2.");
+                "--qcow2: qemu-img was not found on PATH; install it (apt-get install qemu-utils) or drop qcow2.");
     }
 
     @Test
     void anOutputDirectoryThatCannotBeWritten() throws Exception {
         Files.writeString(work.resolve("a-file"), "");
 
-        assertRefused(run("--output-dir", "a-file"), "outputDir: '" + work.resolve("a-file") + "' is a file");
-        assertRefused(run("--output-dir", "a-file/below"), "outputDir: '" + work.resolve("a-file/below")
+        assertRefused(run("--output-dir", "a-file"), "--output-dir: '" + work.resolve("a-file") + "' is a file");
+        assertRefused(run("--output-dir", "a-file/below"), "--output-dir: '" + work.resolve("a-file/below")
                 + "' cannot be written");
     }
 

@@ -53,6 +53,22 @@ class SshKeysTest {
     }
 
     @Test
+    void keyErrorsNameTheOptionNeverAJavaObject() throws IOException {
+        Path key = SshKeyFiles.generate(dir, "enc", "ed25519", "s3cret-passphrase");
+        Path rsa = SshKeyFiles.generate(dir, "rsa", "rsa", "s3cret-passphrase");
+
+        for (Path k : java.util.List.of(key, rsa)) {
+            for (String passphrase : new String[] {null, "wrong"}) {
+                assertThatThrownBy(() -> SshKeys.publicKeyOfFile(k, passphrase, "--ssh-private-key"))
+                        .isInstanceOf(InvalidRequestException.class)
+                        .hasMessageNotContaining("Lambda").hasMessageNotContaining("$$")
+                        .hasMessageNotContaining("io.podvm").hasMessageNotContaining("s3cret-passphrase")
+                        .hasMessageMatching("--ssh-private-key: (the key is encrypted|the passphrase is wrong)[^@]*");
+            }
+        }
+    }
+
+    @Test
     void aFileThatIsNotAKeyIsRefused() throws IOException {
         Path notAKey = Files.writeString(dir.resolve("notes.txt"), "hello\n");
 

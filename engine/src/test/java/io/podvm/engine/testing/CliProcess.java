@@ -16,6 +16,7 @@ public final class CliProcess {
     private final Path stdout;
     private final Path stderr;
     private Process process;
+    private List<String> launcher = List.of();
 
     private CliProcess(Path workDir, Map<String, String> env) throws IOException {
         this.workDir = workDir;
@@ -37,12 +38,25 @@ public final class CliProcess {
         return cli;
     }
 
+    /**
+     * Runs the CLI as root without the rights to read and search any file (CAP_DAC_OVERRIDE and
+     * CAP_DAC_READ_SEARCH dropped with capsh), so that file modes apply to it as they do to a plain user.
+     */
+    public static Result runWithoutRootsFileRights(Path workDir, Map<String, String> env, String... args) throws Exception {
+        CliProcess cli = new CliProcess(workDir, env);
+        cli.launcher = List.of(RealTools.require("capsh").toString(), "--drop=cap_dac_override,cap_dac_read_search",
+                "--", "-c", "exec \"$0\" \"$@\"");
+        cli.launch(List.of(), args);
+        return cli.await(1);
+    }
+
     public static Result run(Path workDir, Map<String, String> env, String... args) throws Exception {
         return start(workDir, env, args).await(30);
     }
 
     private void launch(List<String> jvmOptions, String[] args) throws IOException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        List<String> command = new ArrayList<>(launcher);
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.podvm.engine.cli.PodvmCli"));
         command.addAll(List.of(args));

@@ -61,6 +61,11 @@ class AwsUploadWithMotoTest {
 
             assertThat(watcher.saw(" upload " + workspace.dir().resolve("system.raw"))).isTrue();
             assertThat(watcher.leaksOf(UploadFixtures.secrets())).isEmpty();
+            assertThat(watcher.sawPodvmHolding(PODVM_SECRET)).isTrue();
+            assertThat(watcher.sawEnvironOf(" upload ")).isTrue();
+            assertThat(watcher.environLeaksOf(List.of(PODVM_SECRET))).isEmpty();
+            assertThat(watcher.environLeaksOf(List.of(UploadFixtures.AWS_SECRET))).isNotEmpty()
+                    .allMatch(tool -> tool.contains(" upload ") && tool.endsWith("<- AWS_SECRET_ACCESS_KEY"));
             assertThat(run.stdout() + run.stderr()).doesNotContain(UploadFixtures.secrets());
             workspace.assertNoSecretsLeft();
         }
@@ -94,6 +99,9 @@ class AwsUploadWithMotoTest {
                 .hasMessageContaining("Not_A_Bucket").hasMessageContaining("uplosi rejected the configuration");
     }
 
+    /** In the CLI's environment, as podvm's own secrets are, for the tests to look for in every tool's. */
+    private static final String PODVM_SECRET = "podvm-own-secret-7c1e";
+
     /** podvm as a shell user runs it: its own JVM, credentials in its environment and no others. */
     private CliProcess.Result cli(MotoServer moto, String... args) throws Exception {
         Map<String, String> env = new HashMap<>();
@@ -104,6 +112,8 @@ class AwsUploadWithMotoTest {
         env.put("AWS_SECRET_ACCESS_KEY", UploadFixtures.AWS_SECRET);
         env.put("AWS_REGION", "us-east-1");
         env.put("AWS_ENDPOINT_URL", moto.endpoint());
+        env.put("PODVM_SSH_KEY_PASSPHRASE", PODVM_SECRET);
+        env.put("PODVM_REGISTRY_PASSWORD", PODVM_SECRET);
         List<String> jvmOptions = List.of("-Djava.io.tmpdir=" + workspace.temp());
         return CliProcess.start(workspace.dir(), jvmOptions, env, args).await(4);
     }

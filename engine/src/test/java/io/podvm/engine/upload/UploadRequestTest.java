@@ -34,7 +34,9 @@ class UploadRequestTest {
 
     @Test
     void imageIsRequired() {
-        assertThatThrownBy(() -> aws().image(" ").build()).hasMessageStartingWith("image: no image given");
+        assertThatThrownBy(() -> aws().image(null).build()).hasMessageStartingWith("image: no image given");
+        assertThatThrownBy(() -> aws().image(" ").build()).hasMessageStartingWith("image: ' ' is not valid; an empty"
+                + " value is not allowed");
     }
 
     @Test
@@ -112,7 +114,7 @@ class UploadRequestTest {
 
     @Test
     void badGlobsAreRejected() {
-        assertThatThrownBy(() -> aws().enableVariant("debug-[").build()).hasMessageContaining("--enable-variant: 'debug-['");
+        assertThatThrownBy(() -> aws().enableVariant("debug-[").build()).hasMessageContaining("enableVariants: 'debug-['");
     }
 
     @Test

@@ -53,15 +53,13 @@ class UploaderWithFakeUplosiTest {
     @Test
     void passesCredentialsAsPrivateFilesAndEnvironmentNeverAsArguments() throws Exception {
         FakeUplosi fake = FakeUplosi.create(dir, FakeUplosi.Form.UPLOAD_COMMAND);
-        UploadResult result = workspace.upload(gcpRequest(fake, "success").enableVariant("*")
-                .disableVariant("debug-*"));
+        UploadResult result = workspace.upload(gcpRequest(fake, "success"));
 
         assertThat(result.refs()).containsExactly(FakeUplosi.REF);
         assertThat(result.toMap()).containsEntry("provider", "gcp").containsEntry("version", "1.4.7")
                 .containsEntry("nextVersion", null);
         List<String> record = fake.recordLines();
-        assertThat(record).contains("argv [upload] [" + workspace.image() + "] [--enable-variant-glob=*]"
-                + " [--disable-variant-glob=debug-*]");
+        assertThat(record).contains("argv [upload] [" + workspace.image() + "]");
         String env = record.stream().filter(l -> l.startsWith("env ")).findFirst().orElseThrow();
         assertThat(env).contains("GOOGLE_APPLICATION_CREDENTIALS", "TMPDIR");
         // The key file: 0400, in a 0700 directory outside the workspace and outside uplosi's working directory.
