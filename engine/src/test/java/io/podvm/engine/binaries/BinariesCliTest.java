@@ -99,13 +99,13 @@ class BinariesCliTest {
         List<String> build = List.of("binaries", "--mode", "build", "--context", "ctx");
 
         Map<String, String> refused = new LinkedHashMap<>();
-        refused.put(".", "output: '" + project + "' is the working directory (the workspace in Jenkins);"
+        refused.put(".", "--output: '" + project + "' is the working directory (the workspace in Jenkins);"
                 + " the output directory is replaced whole, so give a directory of its own, such as"
                 + " resources/binaries-tree.");
-        refused.put("..", "output: '" + home + "' holds the working directory '" + project + "';");
-        refused.put("/", "output: '/' is the root directory;");
-        refused.put(home.toString(), "output: '" + home + "' holds the working directory");
-        refused.put("docs", "output: '" + project.resolve("docs") + "' holds files that podvm did not make (such"
+        refused.put("..", "--output: '" + home + "' holds the working directory '" + project + "';");
+        refused.put("/", "--output: '/' is the root directory;");
+        refused.put(home.toString(), "--output: '" + home + "' holds the working directory");
+        refused.put("docs", "--output: '" + project.resolve("docs") + "' holds files that podvm did not make (such"
                 + " as 'a.md'), and the output directory is replaced whole; give an empty or new directory, or move"
                 + " those files away (a tree podvm made holds .podvm-binaries-tree).");
         for (Map.Entry<String, String> c : refused.entrySet()) {
@@ -113,12 +113,12 @@ class BinariesCliTest {
         }
         assertBadIn(Files.createDirectories(dir.resolve("elsewhere")), home, List.of("binaries", "--mode", "build",
                 "--context", project.resolve("ctx").toString(), "--output", home.toString()),
-                "output: '" + home + "' is the home directory;");
+                "--output: '" + home + "' is the home directory;");
         assertBadIn(project, home, concat(build, "--overlay", "overlay", "--output", "overlay/tree"),
-                "output: '" + project.resolve("overlay/tree") + "' is inside the overlay '" + project.resolve("overlay")
+                "--output: '" + project.resolve("overlay/tree") + "' is inside the overlay '" + project.resolve("overlay")
                         + "', which would be copied into itself; give an output outside every overlay.");
         assertBadIn(project, home, concat(build, "--overlay", "made-by-podvm/extra", "--output", "made-by-podvm"),
-                "overlay: '" + project.resolve("made-by-podvm/extra") + "' is inside the output '"
+                "--overlay: '" + project.resolve("made-by-podvm/extra") + "' is inside the output '"
                         + project.resolve("made-by-podvm") + "', which is replaced whole, so the overlay would be"
                         + " deleted; move it out of there.");
 

@@ -140,22 +140,22 @@ class MkosiBadInputTest {
         Path home = Path.of(System.getProperty("user.home")).toRealPath();
         String noMkosi = "/nonexistent/mkosi";
 
-        assertRefused(run("--mkosi", noMkosi, "--output-dir", "to-root"), "outputDir: '" + work.resolve("to-root")
+        assertRefused(run("--mkosi", noMkosi, "--output-dir", "to-root"), "--output-dir: '" + work.resolve("to-root")
                 + "' resolves to '/', which is the root directory; podvm writes its stage and outputs there, so give"
                 + " a directory of its own, such as build.");
-        assertRefused(run("--mkosi", noMkosi, "--output-dir", "."), "outputDir: '" + work + "' is the working"
+        assertRefused(run("--mkosi", noMkosi, "--output-dir", "."), "--output-dir: '" + work + "' is the working"
                 + " directory (the workspace in Jenkins);");
-        assertRefused(run("--mkosi", noMkosi, "--output-dir", ".."), "outputDir: '" + work.getParent() + "' holds the"
+        assertRefused(run("--mkosi", noMkosi, "--output-dir", ".."), "--output-dir: '" + work.getParent() + "' holds the"
                 + " working directory '" + work.toRealPath() + "';");
-        assertRefused(run("--mkosi", noMkosi, "--output-dir", home.toString()), "outputDir: '" + home + "' "
+        assertRefused(run("--mkosi", noMkosi, "--output-dir", home.toString()), "--output-dir: '" + home + "' "
                 + (work.toRealPath().startsWith(home) ? "holds the working directory" : "is the home directory"));
-        assertRefused(run("--mkosi", noMkosi, "--dir", "tree", "--output-dir", "tree/build"), "outputDir: '"
+        assertRefused(run("--mkosi", noMkosi, "--dir", "tree", "--output-dir", "tree/build"), "--output-dir: '"
                 + tree.resolve("build") + "' is inside dir '" + tree + "', which is copied into the stage in the"
                 + " output directory, so it would copy itself without end; give an output directory outside dir.");
-        assertRefused(run("--mkosi", noMkosi, "--dir", "tree", "--output-dir", "to-tree/out"), "outputDir: '"
+        assertRefused(run("--mkosi", noMkosi, "--dir", "tree", "--output-dir", "to-tree/out"), "--output-dir: '"
                 + work.resolve("to-tree/out") + "' is inside dir '" + tree + "'");
         assertRefused(run("--mkosi", noMkosi, "--binaries-tree", "bins", "--output-dir", "bins/usr/out"),
-                "outputDir: '" + binaries.resolveSibling("out") + "' is inside binariesTree '" + work.resolve("bins")
+                "--output-dir: '" + binaries.resolveSibling("out") + "' is inside --binaries-tree '" + work.resolve("bins")
                         + "'");
         assertThat(tree.resolve("build")).doesNotExist();
         assertThat(binaries.resolveSibling("out")).doesNotExist();
@@ -186,7 +186,7 @@ class MkosiBadInputTest {
             CliProcess.Result result = run("--mkosi", mkosiThatMustNotBuild().toString(), "--output-dir", "small/out",
                     "--package-cache", RealTools.packageCache().toString());
 
-            assertRefused(result, "outputDir: '" + small.resolve("out") + "' is on a file system (" + small);
+            assertRefused(result, "--output-dir: '" + small.resolve("out") + "' is on a file system (" + small);
             assertThat(result.stderr()).containsPattern("with \\d+ MiB free, and this build needs about 1.2 GiB"
                     + " there \\(the image, 1.0 GiB as estimated from 2 partition definition\\(s\\); plus 10% and 64"
                     + " MiB to spare\\); free some space there, or choose a place on a larger disk. Nothing was built.")

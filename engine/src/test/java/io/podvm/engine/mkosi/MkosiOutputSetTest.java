@@ -55,7 +55,7 @@ class MkosiOutputSetTest {
         CliProcess.Result firstResult = first.await(2);
 
         assertThat(second.exitCode()).as(second.stderr()).isEqualTo(2);
-        assertThat(second.stderr()).contains("podvm: outputDir: '" + work.resolve("out") + "' is in use by another"
+        assertThat(second.stderr()).contains("podvm: --output-dir: '" + work.resolve("out") + "' is in use by another"
                 + " podvm build (pid " + first.process().pid() + ", started ").contains(", podvm mkosi); two builds"
                 + " into one output directory would replace each other's outputs, so wait until it ends or give"
                 + " another output directory.").doesNotContain("unexpected arguments");

@@ -45,7 +45,7 @@ class RealOutputSetTest {
         CliProcess.Result built = first.await(20);
 
         assertThat(second.exitCode()).as(second.stderr()).isEqualTo(2);
-        assertThat(second.stderr()).contains("podvm: outputDir: '" + out + "' is in use by another podvm build (pid "
+        assertThat(second.stderr()).contains("podvm: --output-dir: '" + out + "' is in use by another podvm build (pid "
                 + first.process().pid() + ", started ").doesNotContain("--force build");
         assertThat(built.exitCode()).as(built.stderr()).isZero();
         JsonNode json = Json.read(built.lastStdoutLine());

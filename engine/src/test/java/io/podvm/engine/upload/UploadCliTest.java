@@ -53,7 +53,7 @@ class UploadCliTest {
                 "--uplosi", fake.path());
 
         assertThat(run.exitCode()).as(run.stderr()).isEqualTo(2);
-        assertThat(run.stderr()).contains("podvm: image: the image to upload (the IMAGE argument of podvm upload,"
+        assertThat(run.stderr()).contains("podvm: IMAGE: the image to upload (the IMAGE argument of podvm upload,"
                 + " the image field of podvmUpload), 'notes.txt', holds text ('not an image')");
         assertThat(fake.recordLines()).isEmpty();
         assertThat(workspace.version()).isEqualTo("1.4.7\n");
