@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.podvm.engine.InvalidRequestException;
 import io.podvm.engine.PodvmException;
 import io.podvm.engine.files.FileTrees;
+import io.podvm.engine.files.OwnerTag;
 import io.podvm.engine.files.Sha256;
 import io.podvm.engine.json.Json;
 import io.podvm.engine.log.BuildLog;
@@ -28,6 +29,7 @@ import java.util.List;
  */
 public final class ImageBuilder {
     private static final Duration SUMMARY_TIMEOUT = Duration.ofMinutes(2);
+    private static final String STAGE_PREFIX = ".podvm-stage-";
 
     private final BuildLog log;
     private final ProcessRunner runner;
@@ -129,8 +131,16 @@ public final class ImageBuilder {
         return MkosiSummary.parse(json, tree);
     }
 
-    private void runBuild(ImageRequest request, Plan plan, Path tree) {
-        ExecResult result = runner.run(ExecSpec.of(mkosiCommand(request, plan, "--force", "build")).directory(tree));
+    private void runBuild(ImageRequest request, Plan plan, Path tree) throws IOException {
+        // mkosi's workspace and temporary files go into the stage, which podvm deletes whatever happens: in
+        // /var/tmp they outlived every abort that cut mkosi's own cleanup short.
+        Path scratch = Files.createDirectories(tree.resolveSibling("mkosi-tmp"));
+        ExecSpec build = ExecSpec.of(mkosiCommand(request, plan, "--workspace-dir=" + scratch, "--force", "build"))
+                .directory(tree).env("TMPDIR", scratch.toString()).stopGrace(MkosiTool.STOP_GRACE);
+        ExecResult result;
+        try (PackageCacheLock cache = PackageCacheLock.acquire(plan.packageCache(), log)) {
+            result = runner.run(build);
+        }
         if (!result.succeeded()) {
             throw new PodvmException("mkosi build failed (exit " + result.exitCode() + "); its reason is in the log"
                     + " above. No image was written to the output directory.");
@@ -214,9 +224,13 @@ public final class ImageBuilder {
         return cache.resolve("podvm").resolve("mkosi-packages");
     }
 
-    private static Path createStage(Path outputDir) {
+    private Path createStage(Path outputDir) {
+        // A run killed with -9 leaves its stage (with resources/authorized_keys and mkosi's workspace) behind.
+        for (Path left : OwnerTag.sweep(outputDir, STAGE_PREFIX)) {
+            log.info("Removed " + left + ", left by a podvm run that is no longer running.");
+        }
         try {
-            return Files.createTempDirectory(outputDir, ".podvm-stage-");
+            return Files.createTempDirectory(outputDir, OwnerTag.prefix(STAGE_PREFIX));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
