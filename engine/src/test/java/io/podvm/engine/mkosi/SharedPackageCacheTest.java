@@ -50,7 +50,7 @@ class SharedPackageCacheTest {
         }
         System.out.printf("two concurrent builds on one cold cache: both done in %.1f s%n",
                 (System.nanoTime() - start) / 1e9);
-        assertThat(first.text() + second.text()).containsPattern("waiting for the package cache \\S+ held by pid \\d+");
+        assertThat(first.text() + second.text()).containsPattern("Waiting for the package cache \\S+ held by pid \\d+");
         try (Stream<Path> debs = Files.walk(cache)) {
             assertThat(debs.filter(p -> p.toString().endsWith(".deb"))).as("the packages are cached").isNotEmpty();
         }
