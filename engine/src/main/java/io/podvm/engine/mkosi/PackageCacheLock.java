@@ -49,7 +49,8 @@ final class PackageCacheLock implements AutoCloseable {
         boolean said = false;
         try {
             if (!local.tryAcquire()) {
-                log.info(waiting(cache, holder(file)));
+                // Another build in this JVM holds it; it may not have written its pid into the file yet.
+                log.info(waiting(cache, Long.toString(ProcessHandle.current().pid())));
                 said = true;
                 local.acquire();
             }
@@ -72,11 +73,12 @@ final class PackageCacheLock implements AutoCloseable {
             opened = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
             FileLock held;
             while ((held = opened.tryLock()) == null) {
+                // Said after a first pause: a holder that has just locked writes its pid a moment later.
+                TimeUnit.MILLISECONDS.sleep(500);
                 if (!said) {
                     log.info(waiting(cache, holder(file)));
                     said = true;
                 }
-                TimeUnit.MILLISECONDS.sleep(500);
             }
             opened.truncate(0);
             opened.write(ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.UTF_8)));
