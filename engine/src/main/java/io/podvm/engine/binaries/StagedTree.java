@@ -2,6 +2,7 @@ package io.podvm.engine.binaries;
 
 import io.podvm.engine.InvalidRequestException;
 import io.podvm.engine.files.FileTrees;
+import io.podvm.engine.files.OwnerTag;
 import io.podvm.engine.log.BuildLog;
 
 import java.io.IOException;
@@ -33,7 +34,12 @@ final class StagedTree implements AutoCloseable {
         Path parent = output.toAbsolutePath().getParent();
         try {
             Files.createDirectories(parent);
-            return new StagedTree(output, Files.createTempDirectory(parent, "." + output.getFileName() + ".podvm-"), log);
+            String prefix = "." + output.getFileName() + ".podvm-";
+            // A run killed with -9 could not remove its work directory; the name carries its owner's pid.
+            for (Path left : OwnerTag.sweep(parent, prefix)) {
+                log.info("Removed " + left + ", left by a podvm run that is no longer running.");
+            }
+            return new StagedTree(output, Files.createTempDirectory(parent, OwnerTag.prefix(prefix)), log);
         } catch (IOException e) {
             throw new InvalidRequestException("output: cannot create a work directory in '" + parent + "' ("
                     + e.getMessage() + "); give an output path in a directory this user can write.");

@@ -43,12 +43,16 @@ public final class PodvmCli {
 
     /**
      * SIGINT/SIGTERM: interrupt the work, which ends the tool's process tree and deletes what it staged, and
-     * hold the JVM until that is done. The JVM exits as soon as the hook returns.
+     * hold the JVM until that is done (mkosi alone may take its 20 s grace, then the stage is deleted). The
+     * JVM exits as soon as the hook returns, with the status shells give a process ended by that signal:
+     * 130 after SIGINT, 143 after SIGTERM. We keep that rather than halt(130) from the hook: scripts, CI
+     * runners and Jenkins' sh step read 128+N as "ended by signal N", and a SIGTERM from a supervisor
+     * (timeout, a stopped container, a Jenkins abort of an sh step) is then reported as what it was.
      */
     private static void interruptAndWait(Thread main, CountDownLatch finished) {
         main.interrupt();
         try {
-            finished.await(20, TimeUnit.SECONDS);
+            finished.await(60, TimeUnit.SECONDS);
         } catch (InterruptedException ignored) {
             Thread.currentThread().interrupt();
         }

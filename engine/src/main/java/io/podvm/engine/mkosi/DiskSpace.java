@@ -23,7 +23,8 @@ import java.util.stream.Stream;
  * directory at 867 MiB with qcow2; a cold package cache took 230 MiB):
  * <ul>
  * <li>the output directory: the stage copy of the tree and binaries, the image, and as much again for qcow2;</li>
- * <li>mkosi's workspace: 1.5 times the image (the root tree and the image made from it);</li>
+ * <li>mkosi's workspace, which podvm puts in the staging directory inside the output directory: 1.5 times the
+ * image (the root tree and the image made from it);</li>
  * <li>the package cache, when it is empty: {@link #COLD_CACHE}.</li>
  * </ul>
  * Places on one file system add up; each file system needs its sum plus {@link #MARGIN_PERCENT}% and
@@ -53,42 +54,13 @@ final class DiskSpace {
                 + " partition definition(s)" + (qcow2 ? ", its qcow2 copy as much again" : "")
                 + (stage > 0 ? ", the copy of the binaries tree " + size(stage) : "");
         List<Need> needs = new ArrayList<>(List.of(new Need("outputDir", outputDir, stage + outputs, estimate),
-                new Need("mkosi's workspace", mkosiWorkspace(), image.bytes() * 3 / 2,
-                        "mkosi's workspace in " + mkosiWorkspace() + ", " + size(image.bytes() * 3 / 2))));
+                new Need("outputDir", outputDir, image.bytes() * 3 / 2,
+                        "mkosi's workspace in the staging directory, " + size(image.bytes() * 3 / 2))));
         if (isEmpty(cache)) {
             needs.add(new Need("packageCache", cache, COLD_CACHE, "the packages for the empty package cache, "
                     + size(COLD_CACHE)));
         }
         return needs;
-    }
-
-    /**
-     * Where mkosi 24 and 25 put their workspace when the tree does not say: {@code $XDG_CACHE_HOME/mkosi} or
-     * {@code $CACHE_DIRECTORY/mkosi} (for a user, else {@code ~/.cache/mkosi}) if it exists and is writable,
-     * otherwise {@code /var/tmp}.
-     */
-    static Path mkosiWorkspace() {
-        Path cache = null;
-        for (String variable : List.of("XDG_CACHE_HOME", "CACHE_DIRECTORY")) {
-            String value = System.getenv(variable);
-            if (cache == null && value != null && !value.isBlank()) {
-                cache = Path.of(value, "mkosi");
-            }
-        }
-        if (cache == null && !isRoot()) {
-            cache = Path.of(System.getProperty("user.home"), ".cache", "mkosi");
-        }
-        boolean usable = cache != null && !cache.equals(Path.of("/var/cache/mkosi")) && Files.isDirectory(cache)
-                && Files.isWritable(cache);
-        return usable ? cache : Path.of("/var/tmp");
-    }
-
-    private static boolean isRoot() {
-        try {
-            return Integer.valueOf(0).equals(Files.getAttribute(Path.of("/proc/self"), "unix:uid"));
-        } catch (IOException | UnsupportedOperationException e) {
-            return false;
-        }
     }
 
     private static boolean isEmpty(Path dir) throws IOException {

@@ -5,6 +5,7 @@ import io.podvm.engine.InvalidRequestException;
 import io.podvm.engine.PodvmException;
 import io.podvm.engine.files.FileTrees;
 import io.podvm.engine.files.OutputPlaces;
+import io.podvm.engine.files.OwnerTag;
 import io.podvm.engine.files.Sha256;
 import io.podvm.engine.json.Json;
 import io.podvm.engine.log.BuildLog;
@@ -37,6 +38,7 @@ import java.util.stream.Stream;
  */
 public final class ImageBuilder {
     private static final Duration SUMMARY_TIMEOUT = Duration.ofMinutes(2);
+    private static final String STAGE_PREFIX = ".podvm-stage-";
 
     private final BuildLog log;
     private final ProcessRunner runner;
@@ -153,14 +155,22 @@ public final class ImageBuilder {
         return MkosiSummary.parse(json, tree);
     }
 
-    private void runBuild(ImageRequest request, Plan plan, Path tree) {
+    private void runBuild(ImageRequest request, Plan plan, Path tree) throws IOException {
+        // mkosi's workspace and temporary files go into the stage, which podvm deletes whatever happens: in
+        // /var/tmp they outlived every abort that cut mkosi's own cleanup short.
+        Path scratch = Files.createDirectories(tree.resolveSibling("mkosi-tmp"));
         RecentLines output = new RecentLines(log);
-        ExecResult result = runner.run(ExecSpec.of(mkosiCommand(request, plan, "--force", "build"))
-                .inherit(ChildEnvironment.MKOSI).directory(tree).onStdout(output).onStderr(output));
+        ExecSpec build = ExecSpec.of(mkosiCommand(request, plan, "--workspace-dir=" + scratch, "--force", "build"))
+                .inherit(ChildEnvironment.MKOSI).directory(tree).env("TMPDIR", scratch.toString())
+                .stopGrace(MkosiTool.STOP_GRACE).onStdout(output).onStderr(output);
+        ExecResult result;
+        try (PackageCacheLock cache = PackageCacheLock.acquire(plan.packageCache(), log)) {
+            result = runner.run(build);
+        }
         if (!result.succeeded()) {
             throw new PodvmException("mkosi build failed (exit " + result.exitCode() + reason(output) + "); the whole"
                     + " output is in the log above. No image was written to the output directory."
-                    + DiskSpace.fullNote(List.of(plan.outputDir(), DiskSpace.mkosiWorkspace(), plan.packageCache())).orElse(""));
+                    + DiskSpace.fullNote(List.of(plan.outputDir(), plan.packageCache())).orElse(""));
         }
     }
 
@@ -301,9 +311,13 @@ public final class ImageBuilder {
         return cache.resolve("podvm").resolve("mkosi-packages");
     }
 
-    private static Path createStage(Path outputDir) {
+    private Path createStage(Path outputDir) {
+        // A run killed with -9 leaves its stage (with resources/authorized_keys and mkosi's workspace) behind.
+        for (Path left : OwnerTag.sweep(outputDir, STAGE_PREFIX)) {
+            log.info("Removed " + left + ", left by a podvm run that is no longer running.");
+        }
         try {
-            return Files.createTempDirectory(outputDir, ".podvm-stage-");
+            return Files.createTempDirectory(outputDir, OwnerTag.prefix(STAGE_PREFIX));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

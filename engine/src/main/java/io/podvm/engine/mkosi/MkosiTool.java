@@ -16,6 +16,12 @@ public record MkosiTool(Path path, MkosiVersion version) {
             + " example 24.3 from Debian bookworm-backports (apt-get install -t bookworm-backports mkosi) or 25.3"
             + " from trixie; scripts/install-tools.sh does it";
 
+    /**
+     * How long mkosi gets after SIGTERM to stop its build and remove its workspace before the rest of its tree
+     * is signalled: measured by MkosiAbortTest (see the README), with margin for a loaded machine.
+     */
+    public static final Duration STOP_GRACE = Duration.ofSeconds(20);
+
     /** Finds and checks mkosi before any work starts. */
     public static MkosiTool detect(String nameOrPath, BuildLog log) {
         return detect(nameOrPath, log, HostEnvironment.current());

@@ -95,4 +95,12 @@ public final class ExecSpec {
     List<String> commandCopy() {
         return new ArrayList<>(command);
     }
+
+    /** How long the tool gets after SIGTERM to stop its own children and clean up on abort (default 5 s). */
+    Duration stopGrace = ProcessTree.DEFAULT_GRACE;
+
+    public ExecSpec stopGrace(Duration grace) {
+        this.stopGrace = grace;
+        return this;
+    }
 }

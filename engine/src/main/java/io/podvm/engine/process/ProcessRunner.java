@@ -58,7 +58,7 @@ public final class ProcessRunner {
     }
 
     private Process start(ExecSpec spec) {
-        ProcessBuilder builder = new ProcessBuilder(spec.commandCopy());
+        ProcessBuilder builder = new ProcessBuilder(ParentDeathSignal.wrap(spec.commandCopy(), host));
         if (spec.directory != null) {
             builder.directory(spec.directory.toFile());
         }
@@ -85,12 +85,12 @@ public final class ProcessRunner {
             if (process.waitFor(spec.timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 return process.exitValue();
             }
-            ProcessTree.end(process.toHandle(), ProcessTree.DEFAULT_GRACE);
+            ProcessTree.end(process.toHandle(), spec.stopGrace);
             throw new AbortedException(name + " did not finish within " + spec.timeout.toSeconds()
                     + " s and was stopped, with every process it had started.");
         } catch (InterruptedException e) {
             log.warn("Aborting: stopping " + name + " and every process it started.");
-            ProcessTree.end(process.toHandle(), ProcessTree.DEFAULT_GRACE);
+            ProcessTree.end(process.toHandle(), spec.stopGrace);
             Thread.currentThread().interrupt();
             throw new AbortedException("Aborted while " + name + " was running; it has been stopped, with every"
                     + " process it had started.");

@@ -8,25 +8,29 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Ends a process and everything it started: SIGTERM to the whole tree, then SIGKILL to what is still
- * alive after a grace period. The tree is walked again before each signal, because a tool that is being
- * stopped may still start children.
+ * Ends a process and everything it started. SIGTERM goes to the top process alone first, and it gets a grace
+ * period to stop its own children and clean up: a tool such as mkosi forwards the signal itself and removes
+ * its workspace, and signalling its children at the same moment made them die twice and cut that cleanup
+ * short. Once the top process has gone (or the grace period is over), whatever is left of the tree gets
+ * SIGTERM, and after a short second period SIGKILL. The tree is walked again before each signal, and through
+ * every process seen so far, because a process whose parent died is re-parented out of the root's tree.
  */
 public final class ProcessTree {
     public static final Duration DEFAULT_GRACE = Duration.ofSeconds(5);
+    /** How long what is left of the tree gets between SIGTERM and SIGKILL once the top process is gone. */
+    static final Duration REST_GRACE = Duration.ofSeconds(2);
 
     private ProcessTree() {
     }
 
     public static void end(ProcessHandle root, Duration grace) {
-        Set<ProcessHandle> seen = new LinkedHashSet<>(members(root));
-        seen.forEach(ProcessHandle::destroy);
-        long deadline = System.nanoTime() + grace.toNanos();
-        while (System.nanoTime() < deadline && seen.stream().anyMatch(ProcessHandle::isAlive)) {
-            seen.addAll(members(root));
-            sleepQuietly(100);
-        }
-        seen.addAll(members(root));
+        Set<ProcessHandle> seen = new LinkedHashSet<>(members(root, Set.of()));
+        root.destroy();
+        waitUntil(() -> !root.isAlive(), grace, root, seen);
+        seen.addAll(members(root, seen));
+        seen.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroy);
+        waitUntil(() -> seen.stream().noneMatch(ProcessHandle::isAlive), REST_GRACE, root, seen);
+        seen.addAll(members(root, seen));
         seen.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
         for (ProcessHandle handle : seen) {
             try {
@@ -37,13 +41,28 @@ public final class ProcessTree {
         }
     }
 
-    /** Children first, so that a parent does not restart a child it sees die. */
-    private static List<ProcessHandle> members(ProcessHandle root) {
-        List<ProcessHandle> all = new ArrayList<>(root.descendants().toList());
-        if (root.isAlive()) {
-            all.add(root);
+    private static void waitUntil(java.util.function.BooleanSupplier done, Duration limit, ProcessHandle root,
+            Set<ProcessHandle> seen) {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (System.nanoTime() < deadline && !done.getAsBoolean()) {
+            seen.addAll(members(root, seen));
+            sleepQuietly(50);
         }
-        return all;
+    }
+
+    /** Children first, so that a parent does not restart a child it sees die. */
+    private static List<ProcessHandle> members(ProcessHandle root, Set<ProcessHandle> seen) {
+        Set<ProcessHandle> all = new LinkedHashSet<>(root.descendants().toList());
+        for (ProcessHandle known : seen) {
+            if (known.isAlive()) {
+                all.addAll(known.descendants().toList());
+            }
+        }
+        List<ProcessHandle> ordered = new ArrayList<>(all);
+        if (root.isAlive()) {
+            ordered.add(root);
+        }
+        return ordered;
     }
 
     private static void sleepQuietly(long millis) {

@@ -1,6 +1,7 @@
 package io.podvm.engine.secret;
 
 import io.podvm.engine.files.FileTrees;
+import io.podvm.engine.files.OwnerTag;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,10 +15,12 @@ import java.util.HexFormat;
 /**
  * A fresh directory (mode 0700) outside the working tree for the credential files a tool reads, each
  * written 0400 under a random name with a fixed extension. {@link #close()} deletes it all; use it in
- * try-with-resources so that success, failure and abort all clean up.
+ * try-with-resources so that success, failure and abort all clean up. Its name carries the owner's pid and
+ * start time, and creating one removes those of runs that were killed before they could delete theirs.
  */
 public final class SecretDirectory implements AutoCloseable {
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final String PREFIX = "podvm-secrets-";
 
     private final Path dir;
 
@@ -32,11 +35,11 @@ public final class SecretDirectory implements AutoCloseable {
     public static SecretDirectory create(Path parent) {
         try {
             var mode = PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
-            if (parent != null) {
-                Files.createDirectories(parent);
-                return new SecretDirectory(Files.createTempDirectory(parent, "podvm-secrets-", mode));
-            }
-            return new SecretDirectory(Files.createTempDirectory("podvm-secrets-", mode));
+            Path where = parent != null ? parent : Path.of(System.getProperty("java.io.tmpdir"));
+            Files.createDirectories(where);
+            // A run killed with -9 could not delete its credentials; its directory is marked with its pid.
+            OwnerTag.sweep(where, PREFIX);
+            return new SecretDirectory(Files.createTempDirectory(where, OwnerTag.prefix(PREFIX), mode));
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot create a private directory for credentials", e);
         }

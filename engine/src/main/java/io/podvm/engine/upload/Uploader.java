@@ -4,6 +4,7 @@ import io.podvm.engine.AbortedException;
 import io.podvm.engine.InvalidRequestException;
 import io.podvm.engine.PodvmException;
 import io.podvm.engine.files.FileTrees;
+import io.podvm.engine.files.OwnerTag;
 import io.podvm.engine.log.BuildLog;
 import io.podvm.engine.process.ExecResult;
 import io.podvm.engine.process.ExecSpec;
@@ -242,11 +243,11 @@ public final class Uploader {
     private static Path createWorkDir(Path parent) {
         try {
             var mode = PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
-            if (parent != null) {
-                Files.createDirectories(parent);
-                return Files.createTempDirectory(parent, "podvm-uplosi-", mode);
-            }
-            return Files.createTempDirectory("podvm-uplosi-", mode);
+            Path where = parent != null ? parent : Path.of(System.getProperty("java.io.tmpdir"));
+            Files.createDirectories(where);
+            // Runs killed with -9 leave theirs; the name carries the owner's pid and start time.
+            OwnerTag.sweep(where, "podvm-uplosi-");
+            return Files.createTempDirectory(where, OwnerTag.prefix("podvm-uplosi-"), mode);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot create a private working directory for uplosi", e);
         }

@@ -4,6 +4,9 @@ import io.podvm.engine.AbortedException;
 import io.podvm.engine.PodvmException;
 import io.podvm.engine.testing.TestLogs;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -76,6 +79,37 @@ class ProcessRunnerTest {
         assertThat(worker.isAlive()).isFalse();
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
         assertThat(thrown.get()).isInstanceOf(AbortedException.class);
+        assertThat(tree).noneMatch(ProcessHandle::isAlive);
+    }
+
+    /**
+     * mkosi stops its own children on SIGTERM and then removes its workspace, which takes seconds: the top
+     * process alone gets the signal first, and the time its spec gives it, before the rest of the tree is
+     * signalled and killed (a fixed 5 s SIGKILL of everything cut that cleanup short).
+     */
+    @Test
+    void anAbortGivesTheTopProcessItsGraceToStopItsChildrenAndCleanUp(@TempDir Path dir) throws Exception {
+        AtomicReference<Throwable> thrown = new AtomicReference<>();
+        String script = "d=$1; bash -c 'trap \"echo stopped >>$0/child; exit 0\" TERM; sleep 600 & wait' \"$d\" &"
+                + " child=$!; trap 'kill -TERM $child; wait $child; sleep 6; echo cleaned >$d/top; exit 1' TERM; wait";
+        Thread worker = new Thread(() -> {
+            try {
+                runner.run(ExecSpec.of("bash", "-c", script, "tool", dir.toString()).stopGrace(Duration.ofSeconds(15)));
+            } catch (Throwable t) {
+                thrown.set(t);
+            }
+        });
+        worker.start();
+        ProcessHandle top = waitForChildWithDescendants(2);
+        List<ProcessHandle> tree = new ArrayList<>(top.descendants().toList());
+        tree.add(top);
+
+        worker.interrupt();
+        worker.join(30_000);
+
+        assertThat(thrown.get()).isInstanceOf(AbortedException.class);
+        assertThat(dir.resolve("top")).as("the tool's own cleanup ran to its end").hasContent("cleaned");
+        assertThat(dir.resolve("child")).as("the child was stopped once, by its parent").hasContent("stopped");
         assertThat(tree).noneMatch(ProcessHandle::isAlive);
     }
 

@@ -11,8 +11,8 @@ import java.util.List;
  * A stand-in for uplosi where the point is the call itself: it records its argv, the names (never the
  * values) of its environment, its working directory and the modes of the credential files, checks its
  * arguments as strictly as uplosi's cobra parser would, and prints the secrets it was given, as a leaky
- * tool might, so that the tests see the engine mask them. PODVM_FAKE_UPLOSI_MODE picks success, fail or
- * hang (a child process that only an abort ends).
+ * tool might, so that the tests see the engine mask them. PODVM_FAKE_UPLOSI_MODE picks success, fail,
+ * sleep or hang (a child process that only an abort ends).
  */
 final class FakeUplosi {
     static final String RECORD = "PODVM_FAKE_UPLOSI_RECORD";
@@ -79,6 +79,9 @@ final class FakeUplosi {
                 url="$(printf '%s' "$secret" | sed -e 's|%|%25|g' -e 's|/|%2F|g' -e 's|+|%2B|g' -e 's|=|%3D|g')"
                 echo "Error: uploading variants: uploading image: ensuring bucket exists: creating bucket podvm: AccessDenied: key $secret (base64 $b64, url $url)" >&2
                 exit 1 ;;
+              sleep)
+                # One process that only a signal ends, as uplosi is while it uploads.
+                exec sleep 600 ;;
               hang)
                 sleep 600 &
                 echo "$!" >"$record.child"
@@ -122,6 +125,13 @@ final class FakeUplosi {
         Path script = new FakeTools(dir).write("uplosi", SCRIPT.replace("@FORM@", form.name()).replace("@REF@", REF)
                 .replace("@RECORD@", defaultRecord).replace("@MODE@", mode));
         return new FakeUplosi(script, dir.resolve("record.txt"));
+    }
+
+    /** The mode when PODVM_FAKE_UPLOSI_MODE does not reach it (the podvm CLI passes only what uplosi needs). */
+    FakeUplosi defaultMode(String mode) throws IOException {
+        Files.writeString(script, Files.readString(script).replace("PODVM_FAKE_UPLOSI_MODE:-success}",
+                "PODVM_FAKE_UPLOSI_MODE:-" + mode + "}"));
+        return this;
     }
 
     String path() {
