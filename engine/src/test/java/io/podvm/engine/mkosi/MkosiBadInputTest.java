@@ -187,9 +187,9 @@ class MkosiBadInputTest {
                     "--package-cache", RealTools.packageCache().toString());
 
             assertRefused(result, "--output-dir: '" + small.resolve("out") + "' is on a file system (" + small);
-            assertThat(result.stderr()).containsPattern("with \\d+ MiB free, and this build needs about 1.2 GiB"
-                    + " there \\(the image, 1.0 GiB as estimated from 2 partition definition\\(s\\); plus 10% and 64"
-                    + " MiB to spare\\); free some space there, or choose a place on a larger disk. Nothing was built.")
+            assertThat(result.stderr()).containsPattern("with \\d+ MiB free, and this build needs about 2.8 GiB"
+                    + " there \\(the image, 1.0 GiB as estimated from 2 partition definition\\(s\\); mkosi's workspace"
+                    + " in the staging directory, 1.5 GiB; plus 10% and 64 MiB to spare\\); free some space there, or choose a place on a larger disk. Nothing was built.")
                     .doesNotContain("BUILD RAN");
             assertThat(small.resolve("out")).doesNotExist();
         }

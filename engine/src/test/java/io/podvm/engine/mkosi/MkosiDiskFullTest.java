@@ -32,7 +32,8 @@ class MkosiDiskFullTest {
         Path mkosi = new FakeTools(work.resolve("fake")).write("mkosi", String.join("\n",
                 "#!/bin/sh",
                 "[ \"$*\" = --version ] && echo 'mkosi 18' && exit 0",
-                "[ \"$*\" = '--cache-dir=" + cache + " --force build' ] || { echo \"unexpected arguments: $*\" >&2; exit 9; }",
+                "case \"$*\" in '--cache-dir=" + cache + " --workspace-dir=" + work.resolve("small/out/.podvm-stage-")
+                        + "'*'/mkosi-tmp --force build') ;; *) echo \"unexpected arguments: $*\" >&2; exit 9;; esac",
                 "[ -f mkosi.repart/10-root.conf ] || { echo \"not the staged tree: $PWD\" >&2; exit 9; }",
                 "mkdir -p build && dd if=/dev/zero of=build/system.raw bs=1M 2>/dev/null",
                 "echo '‣ OSError: [Errno 28] No space left on device' >&2",
