@@ -5,6 +5,7 @@ import io.podvm.engine.InvalidRequestException;
 import io.podvm.engine.PodvmException;
 import io.podvm.engine.files.FileTrees;
 import io.podvm.engine.files.Sha256;
+import io.podvm.engine.files.TreeListing;
 import io.podvm.engine.json.Json;
 import io.podvm.engine.log.BuildLog;
 import io.podvm.engine.process.ExecResult;
@@ -33,6 +34,11 @@ public final class ImageBuilder {
     private final ProcessRunner runner;
     /** Where relative paths of the request are resolved: the CLI's working directory or the workspace. */
     private final Path base;
+    /** mkosi options of an incremental build, set when its tree is staged. */
+    private List<String> incrementalOptions = List.of();
+    /** The staged binaries tree and the rest of the staged definition, for the image's content key. */
+    private TreeListing stagedBinaries;
+    private TreeListing stagedConfiguration;
 
     public ImageBuilder(BuildLog log, Path base) {
         this.log = log;
@@ -85,6 +91,9 @@ public final class ImageBuilder {
                 : null;
         Path cache = packageCache(request.packageCache() != null ? resolve(request.packageCache()) : defaultPackageCache());
         MkosiTool mkosi = MkosiTool.detect(request.mkosi(), log);
+        if (request.incremental()) {
+            IncrementalBuild.requireSupported(mkosi.version());
+        }
         return new Plan(mkosi, qemuImg, binaries, outputDir, cache);
     }
 
@@ -99,19 +108,28 @@ public final class ImageBuilder {
         String sha256 = Sha256.of(image);
         long size = Files.size(image);
         int packages = packageCount(manifest);
+        ImageContent content = ImageContent.of(manifest, stagedBinaries, stagedConfiguration);
+        Path contentFile = ImageContent.fileFor(image);
+        content.write(contentFile);
         // Every step has succeeded: only now do the outputs appear under their final names.
         Path out = plan.outputDir();
+        OutputDirectory.moveInto(contentFile, out);
         return new ImageResult(OutputDirectory.moveInto(image, out).toString(),
                 qcow2 == null ? null : OutputDirectory.moveInto(qcow2, out).toString(), sha256, size,
                 manifest == null ? null : OutputDirectory.moveInto(manifest, out).toString(), packages,
                 plan.mkosi().version().toString(), request.variant().id(), request.distribution(),
-                Math.round((System.nanoTime() - start) / 1e7) / 100.0);
+                Math.round((System.nanoTime() - start) / 1e7) / 100.0, content.contentKey(), request.incremental());
     }
 
     /** The tree mkosi is given: the definition with the request applied, in the layout this mkosi reads. */
     private void stageTree(ImageRequest request, Plan plan, Path tree) throws IOException {
         new TreeStager(log).stage(request, plan.binaries(), tree);
         new PresetTranslator(log).translate(tree, plan.mkosi().version());
+        stagedBinaries = TreeListing.of(tree.resolve(TreeStager.BINARIES_TREE));
+        stagedConfiguration = TreeListing.of(tree, TreeStager.BINARIES_TREE::equals);
+        if (request.incremental()) {
+            incrementalOptions = new IncrementalBuild(log).prepare(tree, plan.packageCache(), plan.mkosi().version());
+        }
     }
 
     private MkosiSummary summary(ImageRequest request, Plan plan, Path tree) {
@@ -146,6 +164,7 @@ public final class ImageBuilder {
         if (request.release() != null) {
             command.add("--release=" + request.release());
         }
+        command.addAll(incrementalOptions);
         command.addAll(List.of(tail));
         return command;
     }

@@ -34,6 +34,7 @@ public final class ImageRequest implements Serializable {
     private final String outputDir;
     private final String mkosi;
     private final String packageCache;
+    private final boolean incremental;
 
     private ImageRequest(Builder b) {
         this.dir = b.dir;
@@ -47,6 +48,7 @@ public final class ImageRequest implements Serializable {
         this.outputDir = b.outputDir;
         this.mkosi = b.mkosi;
         this.packageCache = b.packageCache;
+        this.incremental = b.incremental;
     }
 
     public static Builder builder() {
@@ -105,6 +107,11 @@ public final class ImageRequest implements Serializable {
         return packageCache == null ? null : Path.of(packageCache);
     }
 
+    /** mkosi's incremental mode: reuse the installed tree while the package set and definition are unchanged. */
+    public boolean incremental() {
+        return incremental;
+    }
+
     /** Collects the options; {@link #build()} checks them together, so that each error names its field. */
     public static final class Builder {
         private String dir;
@@ -118,6 +125,7 @@ public final class ImageRequest implements Serializable {
         private String outputDir = "build";
         private String mkosi = "mkosi";
         private String packageCache;
+        private boolean incremental;
 
         private Builder() {
         }
@@ -187,6 +195,11 @@ public final class ImageRequest implements Serializable {
 
         public Builder packageCache(String value) {
             this.packageCache = blankToNull(value);
+            return this;
+        }
+
+        public Builder incremental(boolean value) {
+            this.incremental = value;
             return this;
         }
 
