@@ -26,9 +26,9 @@ mmdebstrap --quiet --variant=important bookworm "$root" "deb $mirror bookworm ma
   "deb $mirror bookworm-updates main" "deb http://deb.debian.org/debian-security bookworm-security main"
 echo "fresh root made in $(($(now) - t0)) s; Go there: $(ls "$root"/usr/local/go 2>&1 | head -1); java: $(chroot "$root" sh -c 'command -v java || echo none')"
 
-# A fresh clone: the tracked files only, no build output.
+# A fresh clone: the committed tree (HEAD), no build output.
 mkdir -p "$root/src/podvm"
-git ls-files -z | tar --null -T - -cf - | tar -C "$root/src/podvm" -xf -
+git archive HEAD | tar -C "$root/src/podvm" -xf -
 mount --bind /proc "$root/proc"
 mount --bind /sys "$root/sys"
 mount --bind /dev "$root/dev"
