@@ -147,8 +147,9 @@ class RealImageBuildTest {
     @Test
     void onlyFinishedOutputsAreLeftInTheOutputDirectories() throws IOException {
         assertThat(names(work.resolve("debug-out"))).containsExactlyInAnyOrder("system.raw", "system.manifest",
-                "system.qcow2");
-        assertThat(names(work.resolve("production-out"))).containsExactlyInAnyOrder("system.raw", "system.manifest");
+                "system.qcow2", "system.podvm.json");
+        assertThat(names(work.resolve("production-out"))).containsExactlyInAnyOrder("system.raw", "system.manifest",
+                "system.podvm.json");
     }
 
     @Test
