@@ -42,6 +42,7 @@ public final class UploadRequest implements Serializable {
     private final Map<String, String> environment;
     private final String tempDir;
     private final Duration timeout;
+    private final String skipIfUnchanged;
 
     private UploadRequest(Builder b, Provider provider) {
         this.image = b.image;
@@ -59,6 +60,7 @@ public final class UploadRequest implements Serializable {
         this.environment = Map.copyOf(b.environment);
         this.tempDir = b.tempDir;
         this.timeout = b.timeout;
+        this.skipIfUnchanged = b.skipIfUnchanged;
     }
 
     public static Builder builder() {
@@ -135,6 +137,11 @@ public final class UploadRequest implements Serializable {
         return timeout;
     }
 
+    /** The state file that records uploads, or null to upload whatever it holds. */
+    public Path skipIfUnchanged() {
+        return skipIfUnchanged == null ? null : Path.of(skipIfUnchanged);
+    }
+
     /** Collects the options; {@link #build()} checks them together, so that each error names its field. */
     public static final class Builder {
         private String image;
@@ -152,6 +159,7 @@ public final class UploadRequest implements Serializable {
         private final Map<String, String> environment = new LinkedHashMap<>();
         private String tempDir;
         private Duration timeout = DEFAULT_TIMEOUT;
+        private String skipIfUnchanged;
 
         private Builder() {
         }
@@ -248,6 +256,12 @@ public final class UploadRequest implements Serializable {
 
         public Builder timeout(Duration value) {
             this.timeout = value == null ? DEFAULT_TIMEOUT : value;
+            return this;
+        }
+
+        /** A state file: an image whose content key is recorded there for the provider is not uploaded again. */
+        public Builder skipIfUnchanged(String stateFile) {
+            this.skipIfUnchanged = blankToNull(stateFile);
             return this;
         }
 
