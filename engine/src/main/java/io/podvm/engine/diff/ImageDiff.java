@@ -35,7 +35,7 @@ public record ImageDiff(List<Package> added, List<Package> removed, List<Change>
 
     /** Paths of the binaries tree added, removed, or changed (content, mode, kind or link target). */
     public record TreeChanges(List<String> added, List<String> removed, List<String> changed) {
-        public boolean isEmpty() {
+        public boolean nothingChanged() {
             return added.isEmpty() && removed.isEmpty() && changed.isEmpty();
         }
     }
@@ -81,7 +81,7 @@ public record ImageDiff(List<Package> added, List<Package> removed, List<Change>
                 s.append(", ...");
             }
         }
-        if (binaries != null && !binaries.isEmpty()) {
+        if (binaries != null && !binaries.nothingChanged()) {
             s.append("; binaries tree: ").append(binaries.added().size()).append(" added, ")
                     .append(binaries.removed().size()).append(" removed, ").append(binaries.changed().size())
                     .append(" changed");
@@ -112,7 +112,7 @@ public record ImageDiff(List<Package> added, List<Package> removed, List<Change>
         if (binaries == null) {
             lines.add("binaries tree: not compared (" + ImageContent.SUFFIX + " is missing beside a manifest)");
         } else {
-            lines.add("binaries tree: " + (binaries.isEmpty() ? "unchanged" : binaries.added().size() + " added, "
+            lines.add("binaries tree: " + (binaries.nothingChanged() ? "unchanged" : binaries.added().size() + " added, "
                     + binaries.removed().size() + " removed, " + binaries.changed().size() + " changed"));
             binaries.added().forEach(p -> lines.add("+ /" + p));
             binaries.removed().forEach(p -> lines.add("- /" + p));

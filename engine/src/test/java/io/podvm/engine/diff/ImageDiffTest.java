@@ -51,6 +51,8 @@ class ImageDiffTest {
         assertThat(diff.binaries().removed()).containsExactly("usr/bin/gone");
         assertThat(diff.binaries().changed()).containsExactly("usr/bin/a");
         assertThat(diff.lines()).contains("binaries tree: 1 added, 1 removed, 1 changed", "~ /usr/bin/a");
+        assertThat(io.podvm.engine.json.Json.line(diff.toMap())).contains("\"binaries\":{\"added\":[\"usr/bin/new\"],"
+                + "\"removed\":[\"usr/bin/gone\"],\"changed\":[\"usr/bin/a\"]}");
     }
 
     @Test
