@@ -113,12 +113,14 @@ public final class ImageBuilder {
         content.write(contentFile);
         // Every step has succeeded: only now do the outputs appear under their final names.
         Path out = plan.outputDir();
-        OutputDirectory.moveInto(contentFile, out);
-        return new ImageResult(OutputDirectory.moveInto(image, out).toString(),
+        ImageResult result = new ImageResult(OutputDirectory.moveInto(image, out).toString(),
                 qcow2 == null ? null : OutputDirectory.moveInto(qcow2, out).toString(), sha256, size,
                 manifest == null ? null : OutputDirectory.moveInto(manifest, out).toString(), packages,
                 plan.mkosi().version().toString(), request.variant().id(), request.distribution(),
                 Math.round((System.nanoTime() - start) / 1e7) / 100.0, content.contentKey(), request.incremental());
+        // Last: a content key beside the image always describes that image.
+        OutputDirectory.moveInto(contentFile, out);
+        return result;
     }
 
     /** The tree mkosi is given: the definition with the request applied, in the layout this mkosi reads. */
