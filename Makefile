@@ -7,18 +7,24 @@ CLI_JAR = $(wildcard engine/target/podvm-engine-*-cli.jar)
 SSH_PUBLIC_KEY ?= $(firstword $(wildcard $(HOME)/.ssh/id_ed25519.pub $(HOME)/.ssh/id_ecdsa.pub $(HOME)/.ssh/id_rsa.pub))
 PODVM_MKOSI_FLAGS ?= --qcow2
 
-.PHONY: tools cli image image-debug test plugin doctor clean
+.PHONY: tools tools-image cli image image-debug test plugin doctor clean
+# scripts/install-tools.sh PART: as root, or through sudo.
+INSTALL_TOOLS = if [ "$$(id -u)" -eq 0 ]; then scripts/install-tools.sh $(1); else sudo scripts/install-tools.sh $(1); fi
 
 tools:
-	@if [ "$$(id -u)" -eq 0 ]; then scripts/install-tools.sh; else sudo scripts/install-tools.sh; fi
+	@$(call INSTALL_TOOLS,all)
+
+# Only what an image build needs (no uplosi, container builders or test services).
+tools-image:
+	@$(call INSTALL_TOOLS,image)
 
 cli:
 	./mvnw -B -q package -DskipTests
 
-image: tools cli
+image: tools-image cli
 	$(PODVM) mkosi --variant production $(PODVM_MKOSI_FLAGS)
 
-image-debug: tools cli
+image-debug: tools-image cli
 	$(PODVM) mkosi --variant debug $(if $(SSH_PUBLIC_KEY),--authorized-keys $(SSH_PUBLIC_KEY)) $(PODVM_MKOSI_FLAGS)
 
 doctor: cli

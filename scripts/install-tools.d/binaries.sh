@@ -12,8 +12,16 @@
 PODVM_REGISTRY_VERSION=v3.1.2
 
 install_binaries_packages() {
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-    podman buildah skopeo tar zstd busybox-static apache2-utils ca-certificates
+  apt_install podman buildah skopeo tar zstd ca-certificates
+}
+
+install_binaries_test_packages() {
+  apt_install busybox-static apache2-utils
+}
+
+install_test_registry() {
+  install_binaries_test_packages
+  install_distribution_registry
 }
 
 install_distribution_registry() {
@@ -21,15 +29,21 @@ install_distribution_registry() {
   if [ -x "$target" ] && "$target" --version 2>/dev/null | grep -q " $PODVM_REGISTRY_VERSION"; then
     return 0
   fi
-  local go_bin gobin
-  go_bin="$(command -v go || echo /usr/local/go/bin/go)"
+  need_go
+  local gobin
   gobin="$(mktemp -d)"
-  HOME="${HOME:-/root}" GOBIN="$gobin" GOFLAGS=-mod=mod "$go_bin" install \
+  HOME="${HOME:-/root}" GOBIN="$gobin" GOFLAGS=-mod=mod go install \
     "github.com/distribution/distribution/v3/cmd/registry@$PODVM_REGISTRY_VERSION"
   install -m 0755 "$gobin/registry" "$target"
   rm -rf "$gobin"
 }
 
-install_binaries_packages
-install_distribution_registry
-echo "install-tools.d/binaries.sh: $(podman --version), $(buildah --version | cut -d' ' -f1-3), $(skopeo --version), $(distribution-registry --version)"
+if wants binaries; then
+  step "container builders (podman, buildah, skopeo)" "1-2 min" install_binaries_packages
+  echo "install-tools.d/binaries.sh: $(podman --version), $(buildah --version | cut -d' ' -f1-3), $(skopeo --version)"
+fi
+if wants test; then
+  step "the test registry (distribution $PODVM_REGISTRY_VERSION, built with Go)" "2-4 min" \
+    install_test_registry
+  echo "install-tools.d/binaries.sh: $(distribution-registry --version)"
+fi

@@ -18,7 +18,8 @@ Components: main
 Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
 SRC
   printf 'Package: *\nPin: release n=trixie\nPin-Priority: 1\n' >/etc/apt/preferences.d/podvm-trixie
-  apt-get update -qq
+  PODVM_APT_UPDATED=""
+  apt_update_once
   local download
   download=$(mktemp -d)
   chmod 0755 "$download"
@@ -34,5 +35,7 @@ WRAPPER
   chmod 0755 /usr/local/bin/mkosi-25
 }
 
-install_mkosi25
-echo "install-tools.d/mkosi25.sh: $(/usr/local/bin/mkosi-25 --version)"
+if wants test; then
+  step "mkosi 25.3 beside 24.3 (tests)" "under 1 min" install_mkosi25
+  echo "install-tools.d/mkosi25.sh: $(/usr/local/bin/mkosi-25 --version)"
+fi

@@ -15,15 +15,6 @@ uplosi_installed_version() {
   /usr/local/bin/uplosi --version 2>/dev/null | awk '{print $3}'
 }
 
-need_go() {
-  if command -v go >/dev/null 2>&1 || [ -x /usr/local/go/bin/go ]; then
-    export PATH="$PATH:/usr/local/go/bin"
-    return 0
-  fi
-  # uplosi 0.4.0 needs Go >= 1.22; bookworm-backports has it.
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends -t bookworm-backports golang-go
-}
-
 # `go install github.com/edgelesssys/uplosi@v0.4.0` needs the module's version list, which the proxy
 # refuses for this module; building it as the dependency of a scratch module needs only the pinned
 # version. The -X flag makes `uplosi --version` print the real version (go install leaves 0.0.0-dev).
@@ -78,15 +69,20 @@ install_moto() {
     [ "$("$PODVM_MOTO_VENV/bin/python" -c 'import moto; print(moto.__version__)' 2>/dev/null)" = "$PODVM_MOTO_VERSION" ]; then
     return 0
   fi
-  if ! python3 -m venv --help >/dev/null 2>&1; then
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends python3-venv
+  if ! python3 -c 'import ensurepip' >/dev/null 2>&1; then
+    apt_install python3-venv
   fi
   rm -rf "$PODVM_MOTO_VENV"
   python3 -m venv "$PODVM_MOTO_VENV"
   "$PODVM_MOTO_VENV/bin/pip" install -q --disable-pip-version-check "moto[server]==$PODVM_MOTO_VERSION"
 }
 
-install_uplosi
-install_uplosi_config_oracle
-install_moto
-echo "install-tools.d/uplosi.sh: $(/usr/local/bin/uplosi --version), $("$PODVM_UPLOSI_ORACLE" --version | tr '\n' ' ')moto $("$PODVM_MOTO_VENV/bin/python" -c 'import moto; print(moto.__version__)')"
+if wants upload; then
+  step "uplosi $PODVM_UPLOSI_VERSION (built with Go)" "3-6 min" install_uplosi
+  echo "install-tools.d/uplosi.sh: $(/usr/local/bin/uplosi --version)"
+fi
+if wants test; then
+  step "uplosi-config-oracle (uplosi's own config reading, for the tests)" "10-60 s" install_uplosi_config_oracle
+  step "moto $PODVM_MOTO_VERSION (the AWS emulator of the tests)" "1-2 min" install_moto
+  echo "install-tools.d/uplosi.sh: $("$PODVM_UPLOSI_ORACLE" --version | tr '\n' ' ')moto $("$PODVM_MOTO_VENV/bin/python" -c 'import moto; print(moto.__version__)')"
+fi

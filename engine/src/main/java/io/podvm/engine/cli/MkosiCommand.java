@@ -61,6 +61,10 @@ final class MkosiCommand implements Callable<Integer> {
             + " (default: ~/.cache/podvm/mkosi-packages).")
     String packageCache;
 
+    @Option(names = "--incremental", description = "Reuse the installed tree of the last build of the same"
+            + " definition and package set (mkosi's Incremental=yes, cached in the package cache directory).")
+    boolean incremental;
+
     @Option(names = "--json", description = "Print the result as one JSON line, last on stdout.")
     boolean json;
 
@@ -72,7 +76,7 @@ final class MkosiCommand implements Callable<Integer> {
     public Integer call() {
         ImageRequest.Builder request = ImageRequest.builder().dir(dir).variant(variant).distribution(distribution)
                 .release(release).binariesTree(binariesTree).extraPackages(extraPackages).qcow2(qcow2)
-                .outputDir(outputDir).mkosi(mkosi).packageCache(packageCache);
+                .outputDir(outputDir).mkosi(mkosi).packageCache(packageCache).incremental(incremental);
         // picocli turns '' into the path of the working directory; an empty option is a mistake to name.
         Blank.refuse("--authorized-keys", authorizedKeys == null ? null : authorizedKeys.toString(), "give a file");
         Blank.refuse("--ssh-private-key", sshPrivateKey == null ? null : sshPrivateKey.toString(), "give a file");

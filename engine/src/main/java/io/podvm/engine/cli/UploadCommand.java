@@ -80,6 +80,11 @@ final class UploadCommand implements Callable<Integer> {
             + " this long, e.g. 90s, 30m, 2h (default: 2h).")
     String timeout;
 
+    @Option(names = "--skip-if-unchanged", paramLabel = "STATE_FILE", description = "Record each upload in"
+            + " STATE_FILE; when the image's content key is the one recorded for the provider, print the recorded"
+            + " references without uploading (uplosi is not run).")
+    String skipIfUnchanged;
+
     @Option(names = "--json", description = "Print the result as one JSON line, last on stdout.")
     boolean json;
 
@@ -98,7 +103,8 @@ final class UploadCommand implements Callable<Integer> {
         credentials.secrets().forEach(CliConsole.masker()::add); // the key files' contents, before any message
         UploadRequest.Builder request = UploadRequest.builder().image(image).provider(provider).name(name)
                 .imageVersion(imageVersion).imageVersionFile(imageVersionFile).incrementVersion(incrementVersion)
-                .configDir(configDir).uplosi(uplosi).credentials(credentials).timeout(duration(timeout));
+                .configDir(configDir).uplosi(uplosi).credentials(credentials).timeout(duration(timeout))
+                .skipIfUnchanged(skipIfUnchanged);
         settings.forEach(request::set);
         enableVariants.forEach(request::enableVariant);
         disableVariants.forEach(request::disableVariant);

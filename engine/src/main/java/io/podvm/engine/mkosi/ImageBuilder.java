@@ -7,6 +7,7 @@ import io.podvm.engine.files.FileTrees;
 import io.podvm.engine.files.OutputPlaces;
 import io.podvm.engine.files.OwnerTag;
 import io.podvm.engine.files.Sha256;
+import io.podvm.engine.files.TreeListing;
 import io.podvm.engine.json.Json;
 import io.podvm.engine.log.BuildLog;
 import io.podvm.engine.log.RecentLines;
@@ -46,6 +47,11 @@ public final class ImageBuilder {
     private final Path base;
     /** Where mkosi and qemu-img are found, and what they are given of it. */
     private final HostEnvironment host;
+    /** mkosi options of an incremental build, set when its tree is staged. */
+    private List<String> incrementalOptions = List.of();
+    /** The staged binaries tree and the rest of the staged definition, for the image's content key. */
+    private TreeListing stagedBinaries;
+    private TreeListing stagedConfiguration;
 
     public ImageBuilder(BuildLog log, Path base) {
         this(log, base, HostEnvironment.current());
@@ -108,6 +114,9 @@ public final class ImageBuilder {
                 : null;
         Path cache = checkPackageCache(request.packageCache() != null ? resolve(request.packageCache()) : defaultPackageCache());
         MkosiTool mkosi = MkosiTool.detect(request.mkosi(), log, host);
+        if (request.incremental()) {
+            IncrementalBuild.requireSupported(mkosi.version());
+        }
         return new Plan(mkosi, qemuImg, tree, binaries, outputDir, cache);
     }
 
@@ -122,20 +131,29 @@ public final class ImageBuilder {
         String sha256 = Sha256.of(image);
         long size = Files.size(image);
         int packages = packageCount(manifest);
-        // Every step has succeeded: only now do the outputs appear under their final names, as one set.
+        ImageContent content = ImageContent.of(manifest, stagedBinaries, stagedConfiguration);
+        Path contentFile = ImageContent.fileFor(image);
+        content.write(contentFile);
+        // Every step has succeeded: only now do the outputs appear under their final names, as one set; the
+        // content key comes last, so that the one beside the image always describes that image.
         List<Path> files = new ArrayList<>(List.of(image));
-        Stream.of(qcow2, manifest).filter(Objects::nonNull).forEach(files::add);
+        Stream.of(qcow2, manifest, contentFile).filter(Objects::nonNull).forEach(files::add);
         Iterator<Path> placed = OutputSet.publish(files, plan.outputDir()).iterator();
         return new ImageResult(placed.next().toString(), qcow2 == null ? null : placed.next().toString(), sha256,
                 size, manifest == null ? null : placed.next().toString(), packages,
                 plan.mkosi().version().toString(), request.variant().id(), request.distribution(),
-                Math.round((System.nanoTime() - start) / 1e7) / 100.0);
+                Math.round((System.nanoTime() - start) / 1e7) / 100.0, content.contentKey(), request.incremental());
     }
 
     /** The tree mkosi is given: the definition with the request applied, in the layout this mkosi reads. */
     private void stageTree(ImageRequest request, Plan plan, Path tree) throws IOException {
         new TreeStager(log).stage(request, plan.binaries(), tree);
         new PresetTranslator(log).translate(tree, plan.mkosi().version());
+        stagedBinaries = TreeListing.of(tree.resolve(TreeStager.BINARIES_TREE));
+        stagedConfiguration = TreeListing.of(tree, TreeStager.BINARIES_TREE::equals);
+        if (request.incremental()) {
+            incrementalOptions = new IncrementalBuild(log).prepare(tree, plan.packageCache(), plan.mkosi().version());
+        }
     }
 
     private MkosiSummary summary(ImageRequest request, Plan plan, Path tree) {
@@ -189,6 +207,7 @@ public final class ImageBuilder {
         if (request.release() != null) {
             command.add("--release=" + request.release());
         }
+        command.addAll(incrementalOptions);
         command.addAll(List.of(tail));
         return command;
     }

@@ -35,6 +35,7 @@ public final class ImageRequest implements Serializable {
     private final String outputDir;
     private final String mkosi;
     private final String packageCache;
+    private final boolean incremental;
 
     private ImageRequest(Builder b) {
         this.dir = b.dir;
@@ -48,6 +49,7 @@ public final class ImageRequest implements Serializable {
         this.outputDir = b.outputDir;
         this.mkosi = b.mkosi;
         this.packageCache = b.packageCache;
+        this.incremental = b.incremental;
     }
 
     public static Builder builder() {
@@ -106,6 +108,11 @@ public final class ImageRequest implements Serializable {
         return packageCache == null ? null : Path.of(packageCache);
     }
 
+    /** mkosi's incremental mode: reuse the installed tree while the package set and definition are unchanged. */
+    public boolean incremental() {
+        return incremental;
+    }
+
     /** Collects the options; {@link #build()} checks them together, so that each error names its field. */
     public static final class Builder {
         private String dir;
@@ -119,6 +126,7 @@ public final class ImageRequest implements Serializable {
         private String outputDir = "build";
         private String mkosi = "mkosi";
         private String packageCache;
+        private boolean incremental;
 
         private Builder() {
         }
@@ -192,6 +200,11 @@ public final class ImageRequest implements Serializable {
 
         public Builder packageCache(String value) {
             this.packageCache = Blank.refuse("packageCache", value, "give a directory, or leave it out");
+            return this;
+        }
+
+        public Builder incremental(boolean value) {
+            this.incremental = value;
             return this;
         }
 

@@ -4,9 +4,13 @@ import java.io.Serializable;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** What an image build produced; {@link #toMap()} is the CLI's JSON and the step's return value. */
+/**
+ * What an image build produced; {@link #toMap()} is the CLI's JSON and the step's return value.
+ * {@code contentKey} is described in {@link ImageContent} (written beside the image as NAME.podvm.json).
+ */
 public record ImageResult(String image, String qcow2, String sha256, long sizeBytes, String manifest,
-        int packageCount, String mkosiVersion, String variant, String distribution, double seconds)
+        int packageCount, String mkosiVersion, String variant, String distribution, double seconds,
+        String contentKey, boolean incremental)
         implements Serializable {
 
     public Map<String, Object> toMap() {
@@ -21,6 +25,8 @@ public record ImageResult(String image, String qcow2, String sha256, long sizeBy
         map.put("variant", variant);
         map.put("distribution", distribution);
         map.put("seconds", seconds);
+        map.put("contentKey", contentKey);
+        map.put("incremental", incremental);
         return map;
     }
 }

@@ -20,7 +20,7 @@ import java.util.Set;
  */
 final class OutputSet {
     static final String RECORD = ".podvm-outputs";
-    private static final List<String> EXTENSIONS = List.of(".raw", ".qcow2", ".manifest");
+    private static final List<String> EXTENSIONS = List.of(".raw", ".qcow2", ".manifest", ".podvm.json");
 
     private OutputSet() {
     }

@@ -44,6 +44,7 @@ public final class UploadRequest implements Serializable {
     private final Map<String, String> environment;
     private final String tempDir;
     private final Duration timeout;
+    private final String skipIfUnchanged;
 
     private UploadRequest(Builder b, Provider provider) {
         this.image = b.image;
@@ -61,6 +62,7 @@ public final class UploadRequest implements Serializable {
         this.environment = Map.copyOf(b.environment);
         this.tempDir = b.tempDir;
         this.timeout = b.timeout;
+        this.skipIfUnchanged = b.skipIfUnchanged;
     }
 
     public static Builder builder() {
@@ -137,6 +139,11 @@ public final class UploadRequest implements Serializable {
         return timeout;
     }
 
+    /** The state file that records uploads, or null to upload whatever it holds. */
+    public Path skipIfUnchanged() {
+        return skipIfUnchanged == null ? null : Path.of(skipIfUnchanged);
+    }
+
     /** Collects the options; {@link #build()} checks them together, so that each error names its field. */
     public static final class Builder {
         private String image;
@@ -154,6 +161,7 @@ public final class UploadRequest implements Serializable {
         private final Map<String, String> environment = new LinkedHashMap<>();
         private String tempDir;
         private Duration timeout = DEFAULT_TIMEOUT;
+        private String skipIfUnchanged;
 
         private Builder() {
         }
@@ -250,6 +258,12 @@ public final class UploadRequest implements Serializable {
 
         public Builder timeout(Duration value) {
             this.timeout = value == null ? DEFAULT_TIMEOUT : value;
+            return this;
+        }
+
+        /** A state file: an image whose content key is recorded there for the provider is not uploaded again. */
+        public Builder skipIfUnchanged(String stateFile) {
+            this.skipIfUnchanged = Blank.refuse("skipIfUnchanged", stateFile, "give the state file of earlier uploads, or leave it out");
             return this;
         }
 

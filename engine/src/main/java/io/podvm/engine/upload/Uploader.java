@@ -22,6 +22,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Uploads an image with uplosi: checks everything it can first, then runs uplosi in a private working
@@ -67,6 +68,11 @@ public final class Uploader {
         credentials.secrets().forEach(log.masker()::add);
         credentials.check(request.provider());
         Path image = checkImage(request);
+        SkipIfUnchanged skip = SkipIfUnchanged.prepare(log, resolveState(request), image);
+        Optional<UploadResult> recorded = skip == null ? Optional.empty() : skip.recorded(request.provider(), start);
+        if (recorded.isPresent()) {
+            return recorded.get();
+        }
         Path work = createWorkDir(request.tempDir() == null ? null : base.resolve(request.tempDir()));
         try {
             // The whole configuration is checked before uplosi runs at all, even for its --help.
@@ -82,8 +88,12 @@ public final class Uploader {
             String next = request.incrementVersion() ? bumpVersionFiles(config, uplosi) : null;
             log.info("Uploaded " + image.getFileName() + " version " + config.version() + " to " + request.provider()
                     + ": " + String.join(", ", refs) + (next == null ? "" : "; the next version is " + next));
-            return new UploadResult(refs, request.provider().id(), config.version(), next,
+            UploadResult result = new UploadResult(refs, request.provider().id(), config.version(), next,
                     Math.round((System.nanoTime() - start) / 1e7) / 100.0);
+            if (skip != null) {
+                skip.record(request.provider(), result);
+            }
+            return result;
         } finally {
             delete(work);
         }
@@ -95,6 +105,10 @@ public final class Uploader {
         }
         log.info("No credentials were given; using this machine's for " + request.provider() + ".");
         return ProviderCredentials.fromMachine(machineEnvironment, request.provider());
+    }
+
+    private Path resolveState(UploadRequest request) {
+        return request.skipIfUnchanged() == null ? null : base.resolve(request.skipIfUnchanged()).normalize();
     }
 
     private Path checkImage(UploadRequest request) {

@@ -149,9 +149,9 @@ class RealImageBuildTest {
     @Test
     void onlyFinishedOutputsAreLeftInTheOutputDirectories() throws IOException {
         assertThat(names(work.resolve("debug-out"))).containsExactlyInAnyOrder("system.raw", "system.manifest",
-                "system.qcow2", OutputSet.RECORD);
+                "system.qcow2", "system.podvm.json", OutputSet.RECORD);
         assertThat(names(work.resolve("production-out"))).containsExactlyInAnyOrder("system.raw", "system.manifest",
-                OutputSet.RECORD);
+                "system.podvm.json", OutputSet.RECORD);
     }
 
     /**
