@@ -30,6 +30,10 @@ final class MkosiCommand implements Callable<Integer> {
             description = "debian (default) or fedora for the bundled definition; any mkosi distribution for your tree.")
     String distribution;
 
+    @Option(names = "--profile", paramLabel = "NAME", description = "An mkosi profile of your tree to select"
+            + " (repeatable; mkosi.profiles/NAME or NAME.conf). --variant selects the profile of its name when the tree has one.")
+    List<String> profiles = new ArrayList<>();
+
     @Option(names = "--release", paramLabel = "NAME", description = "The release (bundled: bookworm for debian).")
     String release;
 
@@ -71,7 +75,7 @@ final class MkosiCommand implements Callable<Integer> {
     public Integer call() {
         ImageRequest.Builder request = ImageRequest.builder().dir(dir).variant(variant).distribution(distribution)
                 .release(release).binariesTree(binariesTree).extraPackages(extraPackages).qcow2(qcow2)
-                .outputDir(outputDir).mkosi(mkosi).packageCache(packageCache);
+                .outputDir(outputDir).mkosi(mkosi).packageCache(packageCache).profiles(profiles, "--profile");
         if (authorizedKeys != null) {
             request.authorizedKeys(SshKeys.readKeyFile(authorizedKeys, "--authorized-keys"), "--authorized-keys");
         }

@@ -68,11 +68,14 @@ public final class ImageBuilder {
         } catch (IOException e) {
             throw new PodvmException("Staging the tree failed: " + e + ".", e);
         }
-        return mkosiCommand(request, plan, "--force", "build");
+        List<String> command = mkosiCommand(request, plan, "--force", "build");
+        command.addAll(1, List.of("-C", tree.toString()));
+        return command;
     }
 
     /** Everything the build needs, checked before any long work starts. */
-    private record Plan(MkosiTool mkosi, Path qemuImg, Path binaries, Path outputDir, Path packageCache) {
+    private record Plan(MkosiTool mkosi, Path qemuImg, Path binaries, Path outputDir, Path packageCache,
+            MkosiSettings settings, List<String> profiles) {
     }
 
     private Plan check(ImageRequest request) {
@@ -85,7 +88,9 @@ public final class ImageBuilder {
                 : null;
         Path cache = packageCache(request.packageCache() != null ? resolve(request.packageCache()) : defaultPackageCache());
         MkosiTool mkosi = MkosiTool.detect(request.mkosi(), log);
-        return new Plan(mkosi, qemuImg, binaries, outputDir, cache);
+        MkosiSettings settings = mkosi.settings(log);
+        List<String> profiles = TreeChecks.check(request, tree, settings);
+        return new Plan(mkosi, qemuImg, binaries, outputDir, cache, settings, profiles);
     }
 
     private ImageResult buildIn(ImageRequest request, Plan plan, Path stage, long start) throws IOException {
@@ -104,36 +109,42 @@ public final class ImageBuilder {
         return new ImageResult(OutputDirectory.moveInto(image, out).toString(),
                 qcow2 == null ? null : OutputDirectory.moveInto(qcow2, out).toString(), sha256, size,
                 manifest == null ? null : OutputDirectory.moveInto(manifest, out).toString(), packages,
-                plan.mkosi().version().toString(), request.variant().id(), request.distribution(),
+                plan.mkosi().version().toString(), request.variant().id(),
+                request.distribution() != null ? request.distribution() : summary.distribution(),
                 Math.round((System.nanoTime() - start) / 1e7) / 100.0);
     }
 
     /** The tree mkosi is given: the definition with the request applied, in the layout this mkosi reads. */
     private void stageTree(ImageRequest request, Plan plan, Path tree) throws IOException {
         new TreeStager(log).stage(request, plan.binaries(), tree);
-        new PresetTranslator(log).translate(tree, plan.mkosi().version());
+        new PresetTranslator(log).translate(tree, plan.settings());
     }
 
     private MkosiSummary summary(ImageRequest request, Plan plan, Path tree) {
         if (!plan.mkosi().version().atLeast(19)) {
             // mkosi before 19 has no JSON summary; the seed's layout writes build/system.raw.
-            return new MkosiSummary(tree.resolve("build"), "system");
+            return new MkosiSummary(tree.resolve("build"), "system", request.distribution());
         }
         List<String> json = new ArrayList<>();
+        MkosiErrorLine error = errorLine(request, plan, tree);
         ExecResult result = runner.run(ExecSpec.of(mkosiCommand(request, plan, "--json", "summary"))
-                .directory(tree).timeout(SUMMARY_TIMEOUT).onStdout(json::add));
+                .directory(tree).timeout(SUMMARY_TIMEOUT).onStdout(json::add).onStderr(error));
         if (!result.succeeded()) {
-            throw new InvalidRequestException("mkosi cannot read the tree (exit " + result.exitCode() + ");"
-                    + " its reason is in the log above. Nothing was built.");
+            throw new InvalidRequestException("mkosi cannot read the tree (exit " + result.exitCode() + ")."
+                    + error.reason() + " The whole output is in the log above. Nothing was built.");
         }
-        return MkosiSummary.parse(json, tree);
+        MkosiSummary summary = MkosiSummary.parse(json, tree);
+        TreeChecks.requirePackageManager(summary.distribution());
+        return summary;
     }
 
     private void runBuild(ImageRequest request, Plan plan, Path tree) {
-        ExecResult result = runner.run(ExecSpec.of(mkosiCommand(request, plan, "--force", "build")).directory(tree));
+        MkosiErrorLine error = errorLine(request, plan, tree);
+        ExecResult result = runner.run(ExecSpec.of(mkosiCommand(request, plan, "--force", "build")).directory(tree)
+                .onStdout(error).onStderr(error));
         if (!result.succeeded()) {
-            throw new PodvmException("mkosi build failed (exit " + result.exitCode() + "); its reason is in the log"
-                    + " above. No image was written to the output directory.");
+            throw new PodvmException("mkosi build failed (exit " + result.exitCode() + ")." + error.reason()
+                    + " The whole output is in the log above. No image was written to the output directory.");
         }
     }
 
@@ -146,8 +157,19 @@ public final class ImageBuilder {
         if (request.release() != null) {
             command.add("--release=" + request.release());
         }
+        plan.profiles().forEach(p -> command.add("--profile=" + p));
         command.addAll(List.of(tail));
         return command;
+    }
+
+    /** mkosi's last error line, with staged paths shown as paths of the user's tree. */
+    private MkosiErrorLine errorLine(ImageRequest request, Plan plan, Path tree) {
+        MkosiErrorLine error = new MkosiErrorLine(log::line, plan.mkosi().version());
+        String user = request.bundled() ? "(bundled podvm definition)" : resolve(request.dir()).toString();
+        if (request.bundled() || Files.isDirectory(resolve(request.dir()).resolve(PresetTranslator.PRESETS))) {
+            error.mapPath(tree.resolve(PresetTranslator.IMAGES), user + "/" + PresetTranslator.PRESETS);
+        }
+        return error.mapPath(tree, user);
     }
 
     private Path convertToQcow2(Path qemuImg, Path image) {

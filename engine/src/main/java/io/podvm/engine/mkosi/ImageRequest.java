@@ -22,6 +22,8 @@ public final class ImageRequest implements Serializable {
     public static final Set<String> MKOSI_DISTRIBUTIONS = Set.of("debian", "ubuntu", "fedora", "centos", "rhel",
             "rhel-ubi", "alma", "rocky", "opensuse", "mageia", "openmandriva", "arch", "azure", "custom");
     private static final Pattern RELEASE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
+    /** mkosi looks a profile up as mkosi.profiles/NAME or NAME.conf: a plain file name. */
+    private static final Pattern PROFILE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
 
     private final String dir;
     private final Variant variant;
@@ -34,6 +36,7 @@ public final class ImageRequest implements Serializable {
     private final String outputDir;
     private final String mkosi;
     private final String packageCache;
+    private final List<String> profiles;
 
     private ImageRequest(Builder b) {
         this.dir = b.dir;
@@ -47,6 +50,7 @@ public final class ImageRequest implements Serializable {
         this.outputDir = b.outputDir;
         this.mkosi = b.mkosi;
         this.packageCache = b.packageCache;
+        this.profiles = List.copyOf(b.profiles);
     }
 
     public static Builder builder() {
@@ -105,6 +109,11 @@ public final class ImageRequest implements Serializable {
         return packageCache == null ? null : Path.of(packageCache);
     }
 
+    /** mkosi profiles to select (mkosi --profile), in order; the variant may add one of its name. */
+    public List<String> profiles() {
+        return profiles;
+    }
+
     /** Collects the options; {@link #build()} checks them together, so that each error names its field. */
     public static final class Builder {
         private String dir;
@@ -118,6 +127,7 @@ public final class ImageRequest implements Serializable {
         private String outputDir = "build";
         private String mkosi = "mkosi";
         private String packageCache;
+        private final List<String> profiles = new ArrayList<>();
 
         private Builder() {
         }
@@ -190,6 +200,26 @@ public final class ImageRequest implements Serializable {
             return this;
         }
 
+        /** Profile names, checked one by one; {@code field} is how the user gave them (--profile, profiles). */
+        public Builder profiles(List<String> names, String field) {
+            if (names != null) {
+                for (String name : names) {
+                    String trimmed = name == null ? "" : name.trim();
+                    if (trimmed.isEmpty()) {
+                        continue;
+                    }
+                    if (!PROFILE.matcher(trimmed).matches()) {
+                        throw InvalidRequestException.of(field, trimmed, "a profile is the name of a file or directory"
+                                + " in the tree's mkosi.profiles/: letters, digits, '.', '_' and '-'");
+                    }
+                    if (!profiles.contains(trimmed)) {
+                        profiles.add(trimmed);
+                    }
+                }
+            }
+            return this;
+        }
+
         public ImageRequest build() {
             Flavour flavour = checkDistribution();
             if (dir == null) {
@@ -203,6 +233,10 @@ public final class ImageRequest implements Serializable {
             }
             for (String name : extraPackages) {
                 checkPackageName(flavour, name);
+            }
+            if (dir == null && !profiles.isEmpty()) {
+                throw new InvalidRequestException("profiles: the bundled podvm definition has no mkosi profiles (its"
+                        + " variant is chosen with 'variant'); give profiles only with your own tree (dir).");
             }
             return new ImageRequest(this);
         }

@@ -47,6 +47,11 @@ public record MkosiTool(Path path, MkosiVersion version) {
         return new MkosiTool(path, version);
     }
 
+    /** This mkosi's own settings table, asked from it (see {@link MkosiSettings}). */
+    MkosiSettings settings(BuildLog log) {
+        return MkosiSettings.ask(path, version, log);
+    }
+
     /** The option that names the package cache changed name in mkosi 19. */
     String packageCacheOption(Path cache) {
         return (version.atLeast(19) ? "--package-cache-dir=" : "--cache-dir=") + cache;

@@ -54,6 +54,8 @@ public final class Doctor {
         checks.add(ToolCheck.of(BINARIES, "tar", "apt-get install tar zstd (pull mode)"));
         checks.add(ToolCheck.of(UPLOAD, "uplosi", "scripts/install-tools.sh (uplosi 0.4.0 built with Go)")
                 .version(Pattern.compile("uplosi version\\s+(\\S+)"), 0, "--version"));
+        // The package manager mkosi runs for each distribution a tree may build (needed by trees of that one).
+        checks.addAll(PackageManagers.forDoctor());
         return checks;
     }
 

@@ -30,7 +30,7 @@ class FedoraSummaryTest {
                 .extraPackages(java.util.List.of("NetworkManager")).build();
         Path tree = work.resolve("tree");
         new TreeStager(log).stage(request, null, tree);
-        new PresetTranslator(log).translate(tree, mkosi.version());
+        new PresetTranslator(log).translate(tree, mkosi.settings(log));
 
         ExecResult result = new ProcessRunner(log).run(ExecSpec.of(mkosi.path().toString(),
                 "--distribution=fedora", "--release=" + request.release(), "summary").directory(tree));
