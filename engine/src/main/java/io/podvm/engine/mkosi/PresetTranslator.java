@@ -96,12 +96,15 @@ final class PresetTranslator {
                 FileTrees.deleteRecursively(presets);
                 return;
             }
+            List<Path> files = new ArrayList<>(configFiles(tree));
             for (Path preset : all) {
-                for (Path file : configFiles(preset)) {
-                    MkosiConfFile conf = MkosiConfFile.read(file);
-                    conf.renameSection("Preset", "Config");
-                    conf.write(file);
-                }
+                files.addAll(configFiles(preset));
+            }
+            for (Path file : files) {
+                MkosiConfFile conf = MkosiConfFile.read(file);
+                conf.renameSection("Preset", "Config");
+                moveToTheirSections(conf, file);
+                conf.write(file);
             }
             Path main = chooseMain(all);
             moveTopLevelMainOnlySettings();
@@ -122,6 +125,19 @@ final class PresetTranslator {
                     + " is the main image" + (subimages.isEmpty() ? "" : ", " + String.join(", ", subimages)
                     + " subimage(s) in " + IMAGES + "/")
                     + "; each is parsed on top of the whole top-level configuration, as mkosi 15 to 18 did.");
+        }
+
+        /** Settings an older mkosi read in another section (Environment= in [Content]) go where this one reads them. */
+        private void moveToTheirSections(MkosiConfFile conf, Path file) {
+            List<MkosiConfFile.Setting> misplaced = conf.removeSettings(s -> !s.section().equals("Match")
+                    && !s.section().equals("TriggerMatch")
+                    && mkosi.get(s.key()).map(t -> !t.section().equals(s.section())).orElse(false));
+            for (MkosiConfFile.Setting s : misplaced) {
+                String section = mkosi.get(s.key()).orElseThrow().section();
+                conf.appendLines(section, s.lines());
+                log.info("Moved " + s.key() + "= from [" + s.section() + "] to [" + section + "] in "
+                        + tree.relativize(file) + ", where mkosi " + mkosi.version() + " reads it.");
+            }
         }
 
         /** The preset no other preset depends on, preferring a disk image, the last one in name order otherwise. */
