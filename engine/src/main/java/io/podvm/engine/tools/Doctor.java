@@ -114,7 +114,8 @@ public final class Doctor {
                     f.found() ? "yes" : "no", f.version().isEmpty() ? "-" : f.version(), supported,
                     f.found() ? f.path() : f.check().install()));
         }
-        out.append("* optional: needed only for some options\n");
+        out.append("* optional: needed only for some options, or (debian, fedora, opensuse, arch) only for mkosi trees"
+                + " of that distribution, whose package manager mkosi runs on this host\n");
         return out.toString();
     }
 }
