@@ -127,6 +127,11 @@ final class PresetTranslator {
                     + "; each is parsed on top of the whole top-level configuration, as mkosi 15 to 18 did.");
         }
 
+        /** The section this mkosi reads {@code setting} in ([Config] Include= in 24, [Include] in 25 and newer). */
+        private String section(String setting) {
+            return mkosi.get(setting).map(MkosiSettings.Setting::section).orElse("Config");
+        }
+
         /** Settings an older mkosi read in another section (Environment= in [Content]) go where this one reads them. */
         private void moveToTheirSections(MkosiConfFile conf, Path file) {
             List<MkosiConfFile.Setting> misplaced = conf.removeSettings(s -> !s.section().equals("Match")
@@ -192,7 +197,7 @@ final class PresetTranslator {
             String own = Files.isRegularFile(conf) ? Files.readString(conf) : "";
             String topLevel = dir.relativize(tree).toString();
             Files.writeString(conf, "# Added by podvm: mkosi 15 to 18 parsed every preset on top of the whole"
-                    + " top-level configuration.\n[Config]\nInclude=" + topLevel + "\n\n" + own);
+                    + " top-level configuration.\n[" + section("Include") + "]\nInclude=" + topLevel + "\n\n" + own);
         }
 
         /** The main preset, included last by the top level's mkosi.local.conf, with every other preset as dependency. */
@@ -201,7 +206,7 @@ final class PresetTranslator {
                 mainIncludes.add(tree.relativize(main).toString());
             } else {
                 // A preset file's paths are relative to mkosi.presets/: include it from a directory there.
-                Files.writeString(main.resolveSibling("mkosi.conf"), "# Added by podvm.\n[Config]\nInclude="
+                Files.writeString(main.resolveSibling("mkosi.conf"), "# Added by podvm.\n[" + section("Include") + "]\nInclude="
                         + main.getFileName() + "\n");
                 mainIncludes.add(PRESETS);
             }
@@ -211,7 +216,8 @@ final class PresetTranslator {
             }
             if (!missing.isEmpty()) {
                 Path file = mainOnlyFile("dependencies");
-                Files.writeString(file, "# Added by podvm: mkosi 15 to 18 built every preset.\n[Config]\nDependencies="
+                Files.writeString(file, "# Added by podvm: mkosi 15 to 18 built every preset.\n[" + section("Dependencies")
+                        + "]\nDependencies="
                         + String.join(",", missing) + "\n");
                 mainIncludes.add(tree.relativize(file).toString());
             }
@@ -221,7 +227,7 @@ final class PresetTranslator {
             Path local = tree.resolve(LOCAL_CONF);
             String own = Files.isRegularFile(local) ? "\n" + Files.readString(local) : "";
             StringBuilder out = new StringBuilder("# Written by podvm: what only the main image reads (mkosi reads"
-                    + " this file at the top level only).\n[Config]\n");
+                    + " this file at the top level only).\n[" + section("Include") + "]\n");
             mainIncludes.forEach(i -> out.append("Include=").append(i).append('\n'));
             Files.writeString(local, out + own);
         }

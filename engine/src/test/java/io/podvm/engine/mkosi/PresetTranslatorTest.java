@@ -79,7 +79,8 @@ class PresetTranslatorTest {
 
             assertThat(dir.resolve("mkosi.images/system")).as("%s", mkosi.version()).doesNotExist();
             assertThat(Files.readString(dir.resolve("mkosi.images/initrd/mkosi.conf")))
-                    .startsWith("# Added by podvm").contains("[Config]\nInclude=../..\n").endsWith("[Output]\nFormat=cpio\n");
+                    .startsWith("# Added by podvm").contains("Include=../..\n").endsWith("[Output]\nFormat=cpio\n")
+                    .contains(mkosi.version().atLeast(25) ? "[Include]\nInclude" : "[Config]\nInclude");
             assertThat(Files.readString(dir.resolve("mkosi.presets/system/mkosi.conf")))
                     .contains("[Config]\nDependencies=initrd").doesNotContain("[Preset]");
             assertThat(Files.readString(dir.resolve("mkosi.local.conf")))
