@@ -68,8 +68,11 @@ final class PresetTranslator {
                     + "/; keep one of them.");
         }
         new OldLayout(tree, mkosi).translate();
-        if (version.atLeast(25)) {
-            renameIfAbsent(tree.resolve("mkosi.pkgmngr"), tree.resolve("mkosi.sandbox"));
+        for (MkosiSettings.LayoutChange change : MkosiSettings.LAYOUT_CHANGES) {
+            // Directories renamed after 19 (the presets themselves are handled by OldLayout).
+            if (change.since() > 19 && version.atLeast(change.since()) && change.before().startsWith("mkosi.")) {
+                renameIfAbsent(tree.resolve(change.before()), tree.resolve(change.after()), change.why());
+            }
         }
     }
 
@@ -315,11 +318,11 @@ final class PresetTranslator {
         return prefix + (rebased.isEmpty() ? "." : rebased);
     }
 
-    private void renameIfAbsent(Path from, Path to) throws IOException {
+    private void renameIfAbsent(Path from, Path to, String why) throws IOException {
         if (Files.isDirectory(from) && !Files.exists(to)) {
             Files.move(from, to);
             log.info("mkosi 25 reads " + to.getFileName() + "/ instead of " + from.getFileName()
-                    + "/: renamed it in the staged tree.");
+                    + "/ (" + why + "): renamed it in the staged tree.");
         }
     }
 
