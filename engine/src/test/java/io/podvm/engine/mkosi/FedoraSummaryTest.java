@@ -37,7 +37,9 @@ class FedoraSummaryTest {
 
         assertThat(result.exitCode()).as("mkosi summary:\n%s", captured).isZero();
         String summary = captured.toString();
-        assertThat(summary).contains("IMAGE: initrd").contains("IMAGE: system")
+        // The system preset is the main image (mkosi 24 names it after ImageId=, podvm): two images, no other.
+        assertThat(summary).contains("IMAGE: initrd").contains("IMAGE: podvm").containsPattern("Output: system")
+                .doesNotContain("IMAGE: default")
                 .containsPattern("Distribution: fedora").containsPattern("Release: " + request.release())
                 .contains("openssh-server").contains("NetworkManager").contains("kernel-core");
     }
