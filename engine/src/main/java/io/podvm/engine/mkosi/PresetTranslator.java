@@ -115,11 +115,7 @@ final class PresetTranslator {
             List<String> subimages = new ArrayList<>();
             for (Path preset : all) {
                 if (!preset.equals(main)) {
-                    Path image = images.resolve(preset.getFileName());
-                    Files.createDirectories(images);
-                    Files.move(preset, image);
-                    makeSubimage(image);
-                    subimages.add(presetName(image));
+                    subimages.add(makeSubimage(preset, images));
                 }
             }
             includeMain(main, subimages);
@@ -189,18 +185,32 @@ final class PresetTranslator {
         }
 
         /** A preset turned subimage: the whole top level first, then its own configuration. */
-        private void makeSubimage(Path image) throws IOException {
-            boolean isDir = Files.isDirectory(image);
-            Path dir = isDir ? image : image.getParent();
-            for (Path file : configFiles(image)) {
-                moveSettings(file, dir, presetName(image), mkosi::refusedInSubimage,
+        private String makeSubimage(Path preset, Path images) throws IOException {
+            String name = presetName(preset);
+            boolean isDir = Files.isDirectory(preset);
+            for (Path file : configFiles(preset)) {
+                moveSettings(file, isDir ? preset : preset.getParent(), name, mkosi::refusedInSubimage,
                         "mkosi " + mkosi.version() + " refuses them in a subimage");
             }
-            Path conf = isDir ? image.resolve("mkosi.conf") : image;
+            Path image = images.resolve(name);
+            Files.createDirectories(images);
+            String include = "[" + section("Include") + "]\nInclude=../..\n";
+            if (isDir) {
+                Files.move(preset, image);
+            } else {
+                // mkosi 15-18 read a preset file's paths from mkosi.presets/, mkosi 19+ read a subimage file's from
+                // the top level: the file goes into a drop-in directory one level down, included as a directory.
+                Path wrapper = tree.resolve("mkosi.podvm-preset-" + name);
+                Files.createDirectories(wrapper.resolve("mkosi.conf.d"));
+                Files.move(preset, wrapper.resolve("mkosi.conf.d").resolve(preset.getFileName()));
+                Files.createDirectories(image);
+                include += "Include=../../" + wrapper.getFileName() + "\n";
+            }
+            Path conf = image.resolve("mkosi.conf");
             String own = Files.isRegularFile(conf) ? Files.readString(conf) : "";
-            String topLevel = dir.relativize(tree).toString();
             Files.writeString(conf, "# Added by podvm: mkosi 15 to 18 parsed every preset on top of the whole"
-                    + " top-level configuration.\n[" + section("Include") + "]\nInclude=" + topLevel + "\n\n" + own);
+                    + " top-level configuration.\n" + include + "\n" + own);
+            return name;
         }
 
         /** The main preset, included last by the top level's mkosi.local.conf, with every other preset as dependency. */

@@ -97,7 +97,8 @@ class PresetTranslatorTest {
         write("mkosi.presets/tools.conf", "[Output]\nFormat=directory\n\n[Content]\nPackages=jq\n");
         translator.translate(tree, mkosi24);
 
-        assertThat(read("mkosi.images/tools.conf")).contains("[Config]\nInclude=..\n").contains("Packages=jq");
+        assertThat(read("mkosi.images/tools/mkosi.conf")).contains("[Config]\nInclude=../..\nInclude=../../mkosi.podvm-preset-tools\n");
+        assertThat(read("mkosi.podvm-preset-tools/mkosi.conf.d/tools.conf")).contains("Packages=jq");
         assertThat(read("mkosi.local.conf")).contains("Include=mkosi.podvm-main/");
         assertThat(Files.readString(tree.resolve(read("mkosi.local.conf").lines()
                 .filter(l -> l.contains("dependencies")).findFirst().orElseThrow().substring("Include=".length()))))
