@@ -6,7 +6,8 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * Keeps mkosi's last error line (mkosi starts it with '‣') while the output goes on to the log, and gives it
+ * Keeps mkosi's last error line (mkosi starts every log line with '‣'; it dies with its error line, then
+ * perhaps a hint in parentheses) while the output goes on to the log, and gives it
  * back with paths in the staged tree turned into paths of the user's tree, which outlives the stage.
  */
 final class MkosiErrorLine implements Consumer<String> {
@@ -17,6 +18,7 @@ final class MkosiErrorLine implements Consumer<String> {
     private final Map<String, String> paths = new LinkedHashMap<>();
     private final MkosiVersion version;
     private volatile String last;
+    private volatile String beforeLast;
 
     MkosiErrorLine(Consumer<String> log, MkosiVersion version) {
         this.log = log;
@@ -32,8 +34,9 @@ final class MkosiErrorLine implements Consumer<String> {
     @Override
     public void accept(String line) {
         log.accept(line);
-        String trimmed = line.strip();
+        String trimmed = line.replaceAll("\u001B\\[[0-9;]*m", "").strip();
         if (trimmed.startsWith(MARK)) {
+            beforeLast = last;
             last = trimmed.substring(MARK.length()).strip();
         }
     }
@@ -43,7 +46,7 @@ final class MkosiErrorLine implements Consumer<String> {
         if (last == null || last.isEmpty()) {
             return "";
         }
-        String mapped = last;
+        String mapped = last.startsWith("(") && beforeLast != null ? beforeLast + " " + last : last;
         for (Map.Entry<String, String> p : paths.entrySet()) {
             mapped = mapped.replace(p.getKey(), p.getValue());
         }
