@@ -25,9 +25,9 @@ class UserTreesBuildTest {
     void anOldLayoutTreesImageHasTheTopLevelsFilesScriptsAndRemovals() throws Exception {
         Path tree = UserTrees.copy("old-layout", work.resolve("user"));
         // One image is enough here; presets as files and subimages are checked by UserTreesSummaryTest.
-        Files.delete(tree.resolve("mkosi.presets/tools.conf"));
+        Files.delete(tree.resolve("mkosi.presets/extras.conf"));
         Path system = tree.resolve("mkosi.presets/system/mkosi.conf");
-        Files.writeString(system, Files.readString(system).replace("[Preset]\nDependencies=tools\n", ""));
+        Files.writeString(system, Files.readString(system).replace("[Preset]\nDependencies=extras\n", ""));
         TestLogs.Captured log = new TestLogs.Captured();
 
         ImageResult result = new ImageBuilder(log.log(), work).build(ImageRequest.builder().dir(tree.toString())
