@@ -68,6 +68,26 @@ class UserTreesSummaryTest {
         assertThat(log.toString()).contains("system is the main image");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"mkosi", "mkosi-25", "mkosi-27"})
+    void theBundledDefinitionIsTwoImagesOnEveryMkosi(String mkosi) throws Exception {
+        List<String> command = stage(new TestLogs.Captured(), ImageRequest.builder().mkosi(mkosi).variant("debug"),
+                work.resolve("stage"));
+
+        List<JsonNode> images = new ArrayList<>();
+        summary(command, "--json", "summary").path("Images").forEach(i -> {
+            if (!"tools".equals(i.path("Image").asText())) {
+                images.add(i);
+            }
+        });
+        assertThat(images).as("initrd and system, no default image").hasSize(2);
+        assertThat(images.get(0).path("Format").asText()).isEqualTo("cpio");
+        assertThat(images.get(1).path("Format").asText()).isEqualTo("disk");
+        assertThat(images.get(1).path("Output").asText()).startsWith("system");
+        assertThat(images.get(1).path("Autologin").asBoolean()).isTrue();
+        assertThat(images.get(1).path("Packages").toString()).contains("openssh-server");
+    }
+
     @Test
     void mkosi25sSectionWarningForEnvironmentIsTranslated() throws Exception {
         Path tree = UserTrees.copy("old-layout", work.resolve("user"));
