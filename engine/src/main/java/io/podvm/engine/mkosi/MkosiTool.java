@@ -37,7 +37,7 @@ public record MkosiTool(Path path, MkosiVersion version) {
         }
         if (!version.supported()) {
             throw new InvalidRequestException("mkosi: version " + version + " at " + path + " is too old; podvm"
-                    + " needs mkosi " + MkosiVersion.OLDEST_SUPPORTED + " or newer (tested with 24.3 and 25.3); "
+                    + " needs mkosi " + MkosiVersion.OLDEST_SUPPORTED + " or newer (tested with 24.3, 25.3 and 27.1); "
                     + INSTALL_HINT + ".");
         }
         if (version.major() > MkosiVersion.NEWEST_KNOWN) {
