@@ -35,11 +35,16 @@ run() { # name jar
   (cd "$work/$1" && $cmd) >"$work/$1.log" 2>&1 || { tail -30 "$work/$1.log" >&2; exit 1; }
   t=$(calc "$(now) - $t0")
   echo "$1: ${t}s; images built: $(grep -o 'Building [a-z]* image' "$work/$1.log" | awk '{print $2}' | tr '\n' ' ')" >&2
+  grep -E 'Building [a-z]+ image|Installing |Copying in|Generating|Running finalize' "$work/$1.log" | sed "s/^/  $1| /" >&2
   echo "$t"
 }
 echo "bundled debian definition, $($MKOSI --version), warm package cache $cache" >&2
-b=$(run before "$before_jar")
-a=$(run after "$after_jar")
+ROUNDS=${ROUNDS:-1}
+b=0; a=0
+for round in $(seq "$ROUNDS"); do
+  b=$(calc "$b + $(run before "$before_jar")"); a=$(calc "$a + $(run after "$after_jar")")
+done
+b=$(calc "$b / $ROUNDS"); a=$(calc "$a / $ROUNDS")
 echo "before (top level as discarded default image): ${b}s"
 echo "after  (system preset as the main image):      ${a}s"
 echo "after/before: $(calc "$a / $b" 3)"
