@@ -22,9 +22,10 @@ which = sys.argv[1]
 for image in json.load(sys.stdin)["Images"]:
     if image["Format"] != "disk":
         continue
-    print(f"{which}: system image ({image.get(\"Image\")}):")
+    name = image.get("Image")
+    print(which + ": system image (" + str(name) + "):")
     for key in ("SkeletonTrees", "PostInstallationScripts", "RemoveFiles", "Environment"):
-        print(f"  {key}: {json.dumps(image.get(key))}")
+        print("  " + key + ": " + json.dumps(image.get(key)))
 ' "$which"
 done
 echo "files of the top-level mkosi.skeleton/ (in the image only after):"
