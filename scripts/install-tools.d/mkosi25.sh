@@ -7,7 +7,7 @@ PODVM_MKOSI25_VERSION=25.3-7
 PODVM_MKOSI25_DIR=/opt/podvm/mkosi-25.3
 
 install_mkosi25() {
-  if [ -x /usr/local/bin/mkosi-25 ] && /usr/local/bin/mkosi-25 --version | grep -q "^mkosi 25.3"; then
+  if head -1 /usr/local/bin/mkosi-25 2>/dev/null | grep -q python3 && /usr/local/bin/mkosi-25 --version | grep -q "^mkosi 25.3"; then
     return 0
   fi
   cat >/etc/apt/sources.list.d/podvm-trixie.sources <<'SRC'
@@ -28,9 +28,17 @@ SRC
   mkdir -p "$PODVM_MKOSI25_DIR"
   dpkg-deb -x "$download"/mkosi_*.deb "$PODVM_MKOSI25_DIR"
   rm -rf "$download"
+  # A Python launcher like Debian's /usr/bin/mkosi (not a shell wrapper), so that podvm can read this
+  # mkosi's settings table with the launcher's own interpreter; PYTHONPATH also reaches mkosi's re-execs.
   cat >/usr/local/bin/mkosi-25 <<WRAPPER
-#!/bin/sh
-PYTHONPATH=$PODVM_MKOSI25_DIR/usr/lib/python3/dist-packages exec /usr/bin/python3 -m mkosi "\$@"
+#!/usr/bin/python3
+import os
+import sys
+sys.path.insert(0, "$PODVM_MKOSI25_DIR/usr/lib/python3/dist-packages")
+os.environ["PYTHONPATH"] = "$PODVM_MKOSI25_DIR/usr/lib/python3/dist-packages"
+from mkosi.__main__ import main
+if __name__ == "__main__":
+    sys.exit(main())
 WRAPPER
   chmod 0755 /usr/local/bin/mkosi-25
 }

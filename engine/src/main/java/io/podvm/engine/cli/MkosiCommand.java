@@ -31,6 +31,10 @@ final class MkosiCommand implements Callable<Integer> {
             description = "debian (default) or fedora for the bundled definition; any mkosi distribution for your tree.")
     String distribution;
 
+    @Option(names = "--profile", paramLabel = "NAME", description = "An mkosi profile of your tree to select"
+            + " (repeatable; mkosi.profiles/NAME or NAME.conf). --variant selects the profile of its name when the tree has one.")
+    List<String> profiles = new ArrayList<>();
+
     @Option(names = "--release", paramLabel = "NAME", description = "The release (bundled: bookworm for debian).")
     String release;
 
@@ -76,7 +80,8 @@ final class MkosiCommand implements Callable<Integer> {
     public Integer call() {
         ImageRequest.Builder request = ImageRequest.builder().dir(dir).variant(variant).distribution(distribution)
                 .release(release).binariesTree(binariesTree).extraPackages(extraPackages).qcow2(qcow2)
-                .outputDir(outputDir).mkosi(mkosi).packageCache(packageCache).incremental(incremental);
+                .outputDir(outputDir).mkosi(mkosi).packageCache(packageCache).incremental(incremental)
+                .profiles(profiles, "--profile");
         // picocli turns '' into the path of the working directory; an empty option is a mistake to name.
         Blank.refuse("--authorized-keys", authorizedKeys == null ? null : authorizedKeys.toString(), "give a file");
         Blank.refuse("--ssh-private-key", sshPrivateKey == null ? null : sshPrivateKey.toString(), "give a file");

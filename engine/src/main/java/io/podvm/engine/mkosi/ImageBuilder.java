@@ -97,11 +97,14 @@ public final class ImageBuilder {
         } catch (IOException e) {
             throw new PodvmException("Staging the tree failed: " + e + ".", e);
         }
-        return mkosiCommand(request, plan, "--force", "build");
+        List<String> command = mkosiCommand(request, plan, "--force", "build");
+        command.addAll(1, List.of("-C", tree.toString()));
+        return command;
     }
 
     /** Everything the build needs, checked before any long work starts. */
-    private record Plan(MkosiTool mkosi, Path qemuImg, Path tree, Path binaries, Path outputDir, Path packageCache) {
+    private record Plan(MkosiTool mkosi, Path qemuImg, Path tree, Path binaries, Path outputDir, Path packageCache,
+            MkosiSettings settings, List<String> profiles) {
     }
 
     private Plan check(ImageRequest request) {
@@ -117,7 +120,9 @@ public final class ImageBuilder {
         if (request.incremental()) {
             IncrementalBuild.requireSupported(mkosi.version());
         }
-        return new Plan(mkosi, qemuImg, tree, binaries, outputDir, cache);
+        MkosiSettings settings = mkosi.settings(log);
+        List<String> profiles = TreeChecks.check(request, tree, settings);
+        return new Plan(mkosi, qemuImg, tree, binaries, outputDir, cache, settings, profiles);
     }
 
     private ImageResult buildIn(ImageRequest request, Plan plan, Path stage, long start) throws IOException {
@@ -141,14 +146,15 @@ public final class ImageBuilder {
         Iterator<Path> placed = OutputSet.publish(files, plan.outputDir()).iterator();
         return new ImageResult(placed.next().toString(), qcow2 == null ? null : placed.next().toString(), sha256,
                 size, manifest == null ? null : placed.next().toString(), packages,
-                plan.mkosi().version().toString(), request.variant().id(), request.distribution(),
+                plan.mkosi().version().toString(), request.variant().id(),
+                request.distribution() != null ? request.distribution() : summary.distribution(),
                 Math.round((System.nanoTime() - start) / 1e7) / 100.0, content.contentKey(), request.incremental());
     }
 
     /** The tree mkosi is given: the definition with the request applied, in the layout this mkosi reads. */
     private void stageTree(ImageRequest request, Plan plan, Path tree) throws IOException {
         new TreeStager(log).stage(request, plan.binaries(), tree);
-        new PresetTranslator(log).translate(tree, plan.mkosi().version());
+        new PresetTranslator(log).translate(tree, plan.settings());
         stagedBinaries = TreeListing.of(tree.resolve(TreeStager.BINARIES_TREE));
         stagedConfiguration = TreeListing.of(tree, TreeStager.BINARIES_TREE::equals);
         if (request.incremental()) {
@@ -159,18 +165,22 @@ public final class ImageBuilder {
     private MkosiSummary summary(ImageRequest request, Plan plan, Path tree) {
         if (!plan.mkosi().version().atLeast(19)) {
             // mkosi before 19 has no JSON summary; the seed's layout writes build/system.raw.
-            return new MkosiSummary(tree.resolve("build"), "system");
+            return new MkosiSummary(tree.resolve("build"), "system", request.distribution());
         }
         List<String> json = new ArrayList<>();
-        RecentLines stderr = new RecentLines(log);
+        RecentLines output = new RecentLines(log);
+        MkosiErrorLine error = errorLine(request, plan, tree);
         ExecResult result = runner.run(ExecSpec.of(mkosiCommand(request, plan, "--json", "summary"))
                 .inherit(ChildEnvironment.MKOSI).directory(tree).timeout(SUMMARY_TIMEOUT).onStdout(json::add)
-                .onStderr(stderr));
+                .onStderr(output.andThen(error)));
         if (!result.succeeded()) {
-            throw new InvalidRequestException("mkosi cannot read the tree (exit " + result.exitCode() + reason(stderr)
-                    + "); the whole output is in the log above. Nothing was built.");
+            throw new InvalidRequestException("mkosi cannot read the tree (exit " + result.exitCode()
+                    + reason(output, error) + ")." + error.reason() + " The whole output is in the log above."
+                    + " Nothing was built.");
         }
-        return MkosiSummary.parse(json, tree);
+        MkosiSummary summary = MkosiSummary.parse(json, tree);
+        TreeChecks.requirePackageManager(summary.distribution());
+        return summary;
     }
 
     private void runBuild(ImageRequest request, Plan plan, Path tree) throws IOException {
@@ -178,17 +188,18 @@ public final class ImageBuilder {
         // /var/tmp they outlived every abort that cut mkosi's own cleanup short.
         Path scratch = Files.createDirectories(tree.resolveSibling("mkosi-tmp"));
         RecentLines output = new RecentLines(log);
+        MkosiErrorLine error = errorLine(request, plan, tree);
         ExecSpec build = ExecSpec.of(mkosiCommand(request, plan, "--workspace-dir=" + scratch, "--force", "build"))
                 .inherit(ChildEnvironment.MKOSI).directory(tree).env("TMPDIR", scratch.toString())
-                .stopGrace(MkosiTool.STOP_GRACE).onStdout(output).onStderr(output);
+                .stopGrace(MkosiTool.STOP_GRACE).onStdout(output.andThen(error)).onStderr(output.andThen(error));
         ExecResult result;
         try (PackageCacheLock cache = PackageCacheLock.acquire(plan.packageCache(), log)) {
             result = runner.run(build);
         }
         if (!result.succeeded()) {
-            throw new PodvmException("mkosi build failed (exit " + result.exitCode() + reason(output) + "); the whole"
-                    + " output is in the log above. No image was written to the output directory."
-                    + DiskSpace.fullNote(List.of(plan.outputDir(), plan.packageCache())).orElse(""));
+            throw new PodvmException("mkosi build failed (exit " + result.exitCode() + reason(output, error) + ")."
+                    + error.reason() + " The whole output is in the log above. No image was written to the output"
+                    + " directory." + DiskSpace.fullNote(List.of(plan.outputDir(), plan.packageCache())).orElse(""));
         }
     }
 
@@ -196,6 +207,12 @@ public final class ImageBuilder {
     private static String reason(RecentLines output) {
         String line = output.lastError();
         return line.isEmpty() ? "" : ": " + line;
+    }
+
+    /** The tool's error line, unless it is mkosi's own, which {@code mkosi} reports with the user's paths. */
+    private static String reason(RecentLines output, MkosiErrorLine mkosi) {
+        String line = output.lastError().strip();
+        return line.startsWith("‣") && !mkosi.reason().isEmpty() ? "" : reason(output);
     }
 
     private List<String> mkosiCommand(ImageRequest request, Plan plan, String... tail) {
@@ -208,8 +225,20 @@ public final class ImageBuilder {
             command.add("--release=" + request.release());
         }
         command.addAll(incrementalOptions);
+        plan.profiles().forEach(p -> command.add("--profile=" + p));
         command.addAll(List.of(tail));
         return command;
+    }
+
+    /** mkosi's last error line, with staged paths shown as paths of the user's tree. */
+    private MkosiErrorLine errorLine(ImageRequest request, Plan plan, Path tree) {
+        // The lines reach the log through the RecentLines they are also given to.
+        MkosiErrorLine error = new MkosiErrorLine(line -> { }, plan.mkosi().version());
+        String user = request.bundled() ? "(bundled podvm definition)" : resolve(request.dir()).toString();
+        if (request.bundled() || Files.isDirectory(resolve(request.dir()).resolve(PresetTranslator.PRESETS))) {
+            error.mapPath(tree.resolve(PresetTranslator.IMAGES), user + "/" + PresetTranslator.PRESETS);
+        }
+        return error.mapPath(tree, user);
     }
 
     private Path convertToQcow2(Path qemuImg, Path image) {

@@ -23,6 +23,8 @@ public final class ImageRequest implements Serializable {
     public static final Set<String> MKOSI_DISTRIBUTIONS = Set.of("debian", "ubuntu", "fedora", "centos", "rhel",
             "rhel-ubi", "alma", "rocky", "opensuse", "mageia", "openmandriva", "arch", "azure", "custom");
     private static final Pattern RELEASE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
+    /** mkosi looks a profile up as mkosi.profiles/NAME or NAME.conf: a plain file name. */
+    private static final Pattern PROFILE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
 
     private final String dir;
     private final Variant variant;
@@ -36,6 +38,7 @@ public final class ImageRequest implements Serializable {
     private final String mkosi;
     private final String packageCache;
     private final boolean incremental;
+    private final List<String> profiles;
 
     private ImageRequest(Builder b) {
         this.dir = b.dir;
@@ -50,6 +53,7 @@ public final class ImageRequest implements Serializable {
         this.mkosi = b.mkosi;
         this.packageCache = b.packageCache;
         this.incremental = b.incremental;
+        this.profiles = List.copyOf(b.profiles);
     }
 
     public static Builder builder() {
@@ -113,6 +117,11 @@ public final class ImageRequest implements Serializable {
         return incremental;
     }
 
+    /** mkosi profiles to select (mkosi --profile), in order; the variant may add one of its name. */
+    public List<String> profiles() {
+        return profiles;
+    }
+
     /** Collects the options; {@link #build()} checks them together, so that each error names its field. */
     public static final class Builder {
         private String dir;
@@ -127,6 +136,7 @@ public final class ImageRequest implements Serializable {
         private String mkosi = "mkosi";
         private String packageCache;
         private boolean incremental;
+        private final List<String> profiles = new ArrayList<>();
 
         private Builder() {
         }
@@ -208,6 +218,23 @@ public final class ImageRequest implements Serializable {
             return this;
         }
 
+        /** Profile names, checked one by one; {@code field} is how the user gave them (--profile, profiles). */
+        public Builder profiles(List<String> names, String field) {
+            if (names != null) {
+                for (String name : names) {
+                    String trimmed = Blank.refuse(field, name == null ? "" : name, "give the name of one of the tree's profiles").trim();
+                    if (!PROFILE.matcher(trimmed).matches()) {
+                        throw InvalidRequestException.of(field, trimmed, "a profile is the name of a file or directory"
+                                + " in the tree's mkosi.profiles/: letters, digits, '.', '_' and '-'");
+                    }
+                    if (!profiles.contains(trimmed)) {
+                        profiles.add(trimmed);
+                    }
+                }
+            }
+            return this;
+        }
+
         public ImageRequest build() {
             Flavour flavour = checkDistribution();
             if (dir == null) {
@@ -221,6 +248,10 @@ public final class ImageRequest implements Serializable {
             }
             for (String name : extraPackages) {
                 checkPackageName(flavour, name);
+            }
+            if (dir == null && !profiles.isEmpty()) {
+                throw new InvalidRequestException("profiles: the bundled podvm definition has no mkosi profiles (its"
+                        + " variant is chosen with 'variant'); give profiles only with your own tree (dir).");
             }
             return new ImageRequest(this);
         }

@@ -104,6 +104,14 @@ final class MkosiConfFile {
         blocks.add(new Block(null, new Setting(section, key, List.of(key + "=" + value))));
     }
 
+    /** Appends a setting, its continuation lines included, under a new header of {@code section}. */
+    void appendLines(String section, List<String> lines) {
+        blocks.add(new Block("", null));
+        blocks.add(new Block("[" + section + "]", null));
+        String key = lines.get(0).substring(0, lines.get(0).indexOf('=')).trim();
+        blocks.add(new Block(null, new Setting(section, key, List.copyOf(lines))));
+    }
+
     private static MkosiConfFile parse(List<String> lines) {
         List<Block> blocks = new ArrayList<>();
         String section = "";

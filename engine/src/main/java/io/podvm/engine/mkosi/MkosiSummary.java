@@ -11,9 +11,9 @@ import java.util.List;
 /**
  * Where mkosi will put the disk image, read from {@code mkosi --json summary} before the build: the
  * image to deliver is the last one built as a disk, named by its {@code Output=} in its
- * {@code OutputDirectory=}.
+ * {@code OutputDirectory=}; and the distribution it installs, which a user's tree may choose itself.
  */
-record MkosiSummary(Path outputDirectory, String output) {
+record MkosiSummary(Path outputDirectory, String output, String distribution) {
 
     static MkosiSummary parse(List<String> jsonLines, Path tree) {
         JsonNode root;
@@ -34,7 +34,9 @@ record MkosiSummary(Path outputDirectory, String output) {
         }
         String dir = disk.path("OutputDirectory").asText("");
         Path outputDirectory = dir.isEmpty() || "null".equals(dir) ? tree : tree.resolve(dir);
-        return new MkosiSummary(outputDirectory, disk.path("Output").asText("image"));
+        String distribution = disk.path("Distribution").asText("");
+        return new MkosiSummary(outputDirectory, disk.path("Output").asText("image"),
+                distribution.isEmpty() || "null".equals(distribution) ? null : distribution);
     }
 
     Path image() {

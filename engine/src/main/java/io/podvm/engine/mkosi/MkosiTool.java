@@ -48,7 +48,7 @@ public record MkosiTool(Path path, MkosiVersion version) {
         }
         if (!version.supported()) {
             throw new InvalidRequestException("mkosi: version " + version + " at " + path + " is too old; podvm"
-                    + " needs mkosi " + MkosiVersion.OLDEST_SUPPORTED + " or newer (tested with 24.3 and 25.3); "
+                    + " needs mkosi " + MkosiVersion.OLDEST_SUPPORTED + " or newer (tested with 24.3, 25.3 and 27.1); "
                     + INSTALL_HINT + ".");
         }
         if (version.major() > MkosiVersion.NEWEST_KNOWN) {
@@ -56,6 +56,11 @@ public record MkosiTool(Path path, MkosiVersion version) {
                     + MkosiVersion.NEWEST_KNOWN + "); continuing.");
         }
         return new MkosiTool(path, version);
+    }
+
+    /** This mkosi's own settings table, asked from it (see {@link MkosiSettings}). */
+    MkosiSettings settings(BuildLog log) {
+        return MkosiSettings.ask(path, version, log);
     }
 
     /** The option that names the package cache changed name in mkosi 19. */

@@ -8,7 +8,7 @@ import java.util.regex.Pattern;
 public record MkosiVersion(int major, int minor) implements Serializable {
     public static final int OLDEST_SUPPORTED = 15;
     /** The newest major version whose behaviour podvm knows; newer ones are used with a warning. */
-    public static final int NEWEST_KNOWN = 25;
+    public static final int NEWEST_KNOWN = 27;
 
     private static final Pattern VERSION = Pattern.compile("(?:mkosi\\s+)?v?(\\d+)(?:\\.(\\d+))?");
 

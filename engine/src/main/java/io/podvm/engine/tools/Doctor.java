@@ -55,6 +55,8 @@ public final class Doctor {
         checks.add(ToolCheck.of(BINARIES, "tar", "apt-get install tar zstd (pull mode)"));
         checks.add(ToolCheck.of(UPLOAD, "uplosi", "scripts/install-tools.sh (uplosi 0.4.0 built with Go)")
                 .version(Pattern.compile("uplosi version\\s+(\\S+)"), 0, "--version"));
+        // The package manager mkosi runs for each distribution a tree may build (needed by trees of that one).
+        checks.addAll(PackageManagers.forDoctor());
         return checks;
     }
 
@@ -118,7 +120,8 @@ public final class Doctor {
                     f.found() ? "yes" : "no", f.version().isEmpty() ? "-" : f.version(), supported,
                     f.found() ? f.path() : f.check().install()));
         }
-        out.append("* optional: needed only for some options\n");
+        out.append("* optional: needed only for some options, or (debian, fedora, opensuse, arch) only for mkosi trees"
+                + " of that distribution, whose package manager mkosi runs on this host\n");
         return out.toString();
     }
 }

@@ -104,6 +104,18 @@ class ImageRequestTest {
                 .extraPackages()).containsExactly("NetworkManager");
     }
 
+    @Test
+    void profilesAreFileNamesOfTheTreeAndOnlyForAUsersTree() {
+        assertThat(ImageRequest.builder().dir("tree").profiles(List.of("debug", " sftp ", "debug", ""), "--profile")
+                .build().profiles()).containsExactly("debug", "sftp");
+        assertThatThrownBy(() -> ImageRequest.builder().dir("tree").profiles(List.of("../x"), "--profile"))
+                .isInstanceOf(InvalidRequestException.class).hasMessageStartingWith("--profile: '../x' is not valid;")
+                .hasMessageContaining("mkosi.profiles/");
+        assertThatThrownBy(() -> ImageRequest.builder().profiles(List.of("debug"), "profiles").build())
+                .isInstanceOf(InvalidRequestException.class).hasMessageStartingWith("profiles: the bundled podvm"
+                        + " definition has no mkosi profiles");
+    }
+
     private static String serialized(Object value) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {

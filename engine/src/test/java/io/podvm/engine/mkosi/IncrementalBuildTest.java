@@ -80,7 +80,7 @@ class IncrementalBuildTest {
                 .build();
         Path tree = work.resolve(name);
         new TreeStager(log.log()).stage(request, binaries.getParent().getParent(), tree);
-        new PresetTranslator(log.log()).translate(tree, MKOSI_24);
+        new PresetTranslator(log.log()).translate(tree, PresetTranslatorTest.settingsOf("mkosi"));
         return tree;
     }
 

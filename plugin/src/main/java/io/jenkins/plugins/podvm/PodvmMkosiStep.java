@@ -65,6 +65,7 @@ public final class PodvmMkosiStep extends Step {
     private String outputDir;
     private String mkosi;
     private String packageCache;
+    private List<String> profiles;
 
     /** Every parameter has a default: {@code podvmMkosi()} builds the bundled production image. */
     @DataBoundConstructor
@@ -180,6 +181,16 @@ public final class PodvmMkosiStep extends Step {
         this.packageCache = Util.fixEmptyAndTrim(packageCache);
     }
 
+    public List<String> getProfiles() {
+        return profiles;
+    }
+
+    /** mkosi profiles of the user's tree to select; a form's text area gives one per line. */
+    @DataBoundSetter
+    public void setProfiles(List<String> profiles) {
+        this.profiles = ListParameters.values(profiles);
+    }
+
     @Override
     public StepExecution start(StepContext context) throws Exception {
         return new Execution(this, context);
@@ -190,7 +201,7 @@ public final class PodvmMkosiStep extends Step {
         return ImageRequest.builder().dir(dir).variant(variant).distribution(distribution).release(release)
                 .authorizedKeys(authorizedKeys, "authorizedKeys").binariesTree(binariesTree)
                 .extraPackages(extraPackages).qcow2(qcow2).outputDir(outputDir).mkosi(mkosi)
-                .packageCache(packageCache);
+                .packageCache(packageCache).profiles(profiles, "profiles");
     }
 
     static final class Execution extends PodvmStepExecution {
