@@ -45,6 +45,11 @@ public final class RecentLines implements Consumer<String> {
         }
     }
 
+    /** A tool's closing "command returned non-zero exit code" line: that it failed, not why. */
+    public static boolean isExitReport(String line) {
+        return EXIT_REPORT.matcher(line).find();
+    }
+
     public synchronized List<String> lines() {
         return new ArrayList<>(recent);
     }

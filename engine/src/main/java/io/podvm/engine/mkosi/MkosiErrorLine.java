@@ -1,5 +1,7 @@
 package io.podvm.engine.mkosi;
 
+import io.podvm.engine.log.RecentLines;
+
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -35,7 +37,12 @@ final class MkosiErrorLine implements Consumer<String> {
     public void accept(String line) {
         log.accept(line);
         String trimmed = line.replaceAll("\u001B\\[[0-9;]*m", "").strip();
-        if (trimmed.startsWith(MARK)) {
+        // mkosi's closing "... returned non-zero exit code N" says that a command failed, not why (the command's
+        // own error is above it): then mkosi has no error line of its own, only progress lines before it.
+        if (trimmed.startsWith(MARK) && RecentLines.isExitReport(trimmed)) {
+            last = null;
+            beforeLast = null;
+        } else if (trimmed.startsWith(MARK)) {
             beforeLast = last;
             last = trimmed.substring(MARK.length()).strip();
         }

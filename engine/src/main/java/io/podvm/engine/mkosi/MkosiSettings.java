@@ -81,8 +81,12 @@ final class MkosiSettings {
      * Asks the mkosi at {@code launcher} for its table, with the interpreter named on the launcher's first line:
      * the {@code python3} on PATH may be another Python, without mkosi.
      */
+    /** Debian's Python, whose path holds the mkosi that apt installed: for a launcher that is not a Python script. */
+    private static final String SYSTEM_PYTHON = "/usr/bin/python3";
+
     static MkosiSettings ask(Path launcher, MkosiVersion version, BuildLog log) {
-        String interpreter = interpreterOf(launcher);
+        Optional<String> ownInterpreter = interpreterOf(launcher);
+        String interpreter = ownInterpreter.orElse(SYSTEM_PYTHON);
         Path probe = null;
         try {
             probe = Files.createTempFile("podvm-mkosi-settings-", ".py");
@@ -95,6 +99,12 @@ final class MkosiSettings {
                 throw new PodvmException("Could not read the settings table of mkosi " + version + " at " + launcher
                         + " with " + interpreter + " (exit " + result.exitCode() + "): " + lastLine(result.output())
                         + ". podvm needs it to translate trees; check that this mkosi runs.");
+            }
+            if (ownInterpreter.isEmpty() && !version.toString().equals(moduleVersion(result.output()))) {
+                throw new PodvmException(launcher + " is not mkosi's Python launcher script (a wrapper?), and the mkosi"
+                        + " that " + SYSTEM_PYTHON + " imports is " + moduleVersion(result.output()) + ", not " + version
+                        + ", so podvm cannot read this mkosi's settings table; point --mkosi at mkosi's own launcher"
+                        + " (Debian's /usr/bin/mkosi, or the ones scripts/install-tools.sh writes).");
             }
             return new MkosiSettings(version, parse(result.output()));
         } catch (IOException e) {
@@ -119,18 +129,22 @@ final class MkosiSettings {
         return settings;
     }
 
-    private static String interpreterOf(Path launcher) {
+    /** The interpreter on the launcher's first line, or none when the launcher is not a Python script. */
+    private static Optional<String> interpreterOf(Path launcher) {
         try (InputStream in = Files.newInputStream(launcher)) {
             String first = new String(in.readNBytes(256), StandardCharsets.UTF_8).lines().findFirst().orElse("");
             if (first.startsWith("#!") && first.contains("python")) {
-                return first.substring(2).trim().split("\\s+")[0];
+                return Optional.of(first.substring(2).trim().split("\\s+")[0]);
             }
+            return Optional.empty();
         } catch (IOException e) {
             throw new PodvmException("Could not read the mkosi launcher " + launcher + ": " + e.getMessage() + ".", e);
         }
-        throw new PodvmException(launcher + " is not a Python launcher script (its first line names no python"
-                + " interpreter), so podvm cannot read this mkosi's settings table; point --mkosi at mkosi's own"
-                + " launcher (Debian's /usr/bin/mkosi, or the ones scripts/install-tools.sh writes).");
+    }
+
+    private static String moduleVersion(List<String> output) {
+        return output.stream().filter(l -> l.startsWith("mkosi-version ")).map(l -> l.substring(14).strip())
+                .findFirst().orElse("unknown");
     }
 
     private static String lastLine(List<String> lines) {

@@ -8,6 +8,7 @@ import io.podvm.engine.process.ProcessRunner;
 import io.podvm.engine.process.HostEnvironment;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.time.Duration;
 
 /** An mkosi binary and the version it reports; the engine adapts its invocation to that version. */
@@ -59,8 +60,12 @@ public record MkosiTool(Path path, MkosiVersion version) {
     }
 
     /** This mkosi's own settings table, asked from it (see {@link MkosiSettings}). */
+    /**
+     * This mkosi's settings table, read from mkosi itself. mkosi 15 to 18 get an empty one: their trees are not
+     * translated, and what they accept is theirs to say.
+     */
     MkosiSettings settings(BuildLog log) {
-        return MkosiSettings.ask(path, version, log);
+        return version.atLeast(19) ? MkosiSettings.ask(path, version, log) : new MkosiSettings(version, List.of());
     }
 
     /** The option that names the package cache changed name in mkosi 19. */

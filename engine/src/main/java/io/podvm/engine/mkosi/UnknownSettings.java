@@ -23,6 +23,9 @@ final class UnknownSettings {
 
     /** Throws naming the first unknown setting of {@code tree}, whose files are shown relative to {@code shownAs}. */
     static void check(Path tree, MkosiSettings mkosi, String shownAs) throws IOException {
+        if (mkosi.all().isEmpty()) {
+            return; // an mkosi before 19, whose table podvm does not read
+        }
         check(tree, tree, mkosi, shownAs);
     }
 

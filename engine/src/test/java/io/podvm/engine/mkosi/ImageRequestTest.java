@@ -106,8 +106,10 @@ class ImageRequestTest {
 
     @Test
     void profilesAreFileNamesOfTheTreeAndOnlyForAUsersTree() {
-        assertThat(ImageRequest.builder().dir("tree").profiles(List.of("debug", " sftp ", "debug", ""), "--profile")
+        assertThat(ImageRequest.builder().dir("tree").profiles(List.of("debug", " sftp ", "debug"), "--profile")
                 .build().profiles()).containsExactly("debug", "sftp");
+        assertThatThrownBy(() -> ImageRequest.builder().dir("tree").profiles(List.of("debug", ""), "--profile"))
+                .isInstanceOf(InvalidRequestException.class).hasMessageStartingWith("--profile: '' is not valid;");
         assertThatThrownBy(() -> ImageRequest.builder().dir("tree").profiles(List.of("../x"), "--profile"))
                 .isInstanceOf(InvalidRequestException.class).hasMessageStartingWith("--profile: '../x' is not valid;")
                 .hasMessageContaining("mkosi.profiles/");

@@ -51,7 +51,7 @@ class MkosiDiskFullTest {
 
         assertThat(run.exitCode()).as(run.stderr()).isEqualTo(1);
         String last = run.stderr().lines().reduce((a, b) -> b).orElse("");
-        assertThat(last).startsWith("podvm: mkosi build failed (exit 1: ").contains(" The disk is full: the file"
+        assertThat(last).startsWith("podvm: mkosi build failed (exit 1). mkosi said: OSError: [Errno 28] No space left on device.").contains(" The disk is full: the file"
                 + " system of " + small.resolve("out") + " (" + small + " (tmpfs)) is full (").containsPattern(
                 "is full \\(\\d+ MiB free\\);"
                 + " free some space and build again\\.").doesNotContain("unexpected arguments");

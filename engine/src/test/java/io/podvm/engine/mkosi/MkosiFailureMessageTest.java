@@ -44,7 +44,7 @@ class MkosiFailureMessageTest {
                 .build(ImageRequest.builder().packageCache("cache").build()))
                 .isInstanceOf(PodvmException.class)
                 .hasMessage("mkosi build failed (exit 1: cp: error writing '/var/tmp/mkosi-workspace/root/usr/lib/"
-                        + "x86_64-linux-gnu/libLLVM-15.so.1': No space left on device); the whole output is in the"
+                        + "x86_64-linux-gnu/libLLVM-15.so.1': No space left on device). The whole output is in the"
                         + " log above. No image was written to the output directory.");
     }
 }

@@ -39,7 +39,7 @@ class MkosiOutputSetTest {
         JsonNode result = Json.read(run.lastStdoutLine());
         assertThat(result.path("qcow2").isNull()).isTrue();
         assertThat(out.resolve("system.raw")).hasContent("raw");
-        assertThat(names(out)).containsExactlyInAnyOrder("system.raw", "system.manifest", OutputSet.RECORD);
+        assertThat(names(out)).containsExactlyInAnyOrder("system.raw", "system.manifest", "system.podvm.json", OutputSet.RECORD);
     }
 
     @Test
@@ -61,7 +61,7 @@ class MkosiOutputSetTest {
                 + " another output directory.").doesNotContain("unexpected arguments");
         assertThat(firstResult.exitCode()).as(firstResult.stderr()).isZero();
         assertThat(Path.of(Json.read(firstResult.lastStdoutLine()).path("image").asText())).hasContent("raw");
-        assertThat(names(work.resolve("out"))).containsExactlyInAnyOrder("system.raw", "system.manifest",
+        assertThat(names(work.resolve("out"))).containsExactlyInAnyOrder("system.raw", "system.manifest", "system.podvm.json",
                 OutputSet.RECORD);
     }
 

@@ -54,8 +54,8 @@ class RealOutputSetTest {
         assertThat(json.path("manifest").asText()).isEqualTo(out.resolve("system.manifest").toString());
         assertThat(json.path("sha256").asText()).isEqualTo(Sha256.of(out.resolve("system.raw")));
         assertThat(MkosiOutputSetTest.names(out)).containsExactlyInAnyOrder("system.raw", "system.manifest",
-                OutputSet.RECORD);
-        assertThat(out.resolve(OutputSet.RECORD)).hasContent("system.raw\nsystem.manifest");
+                "system.podvm.json", OutputSet.RECORD);
+        assertThat(out.resolve(OutputSet.RECORD)).hasContent("system.raw\nsystem.manifest\nsystem.podvm.json");
     }
 
     private static void waitForTheBuild(CliProcess cli) throws Exception {
