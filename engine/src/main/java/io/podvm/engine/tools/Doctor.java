@@ -20,6 +20,7 @@ public final class Doctor {
     public static final String IMAGE = "image";
     public static final String UPLOAD = "upload";
     public static final String BINARIES = "binaries";
+    public static final String BOOT = "boot";
 
     private static final Pattern DIGITS = Pattern.compile("(\\d+)(?:\\.\\d+)*");
 
@@ -54,6 +55,11 @@ public final class Doctor {
         checks.add(ToolCheck.of(BINARIES, "tar", "apt-get install tar zstd (pull mode)"));
         checks.add(ToolCheck.of(UPLOAD, "uplosi", "scripts/install-tools.sh (uplosi 0.4.0 built with Go)")
                 .version(Pattern.compile("uplosi version\\s+(\\S+)"), 0, "--version"));
+        checks.add(ToolCheck.of(BOOT, "qemu-system-x86_64", "apt-get install qemu-system-x86 ovmf")
+                .version(Pattern.compile("version\\s+(\\d+(?:\\.\\d+)*)"), 0, "--version"));
+        checks.add(ToolCheck.of(BOOT, "swtpm", "apt-get install swtpm swtpm-tools (only for --tpm, the default)")
+                .optional().version(Pattern.compile("version\\s+(\\d+(?:\\.\\d+)*)"), 0, "--version"));
+        checks.add(ToolCheck.of(BOOT, "mcopy", "apt-get install mtools (podvm measure reads the ESP with it)"));
         return checks;
     }
 

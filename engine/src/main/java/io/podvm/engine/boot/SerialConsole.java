@@ -1,0 +1,80 @@
+package io.podvm.engine.boot;
+
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The guest's serial console: QEMU writes everything the guest prints to a log file and listens on a unix
+ * socket that the engine types into, as a user at the console would.
+ */
+final class SerialConsole implements AutoCloseable {
+    private final Path log;
+    private final Path socket;
+    private SocketChannel channel;
+
+    SerialConsole(Path workDir) {
+        this.log = workDir.resolve("console.log");
+        this.socket = workDir.resolve("console.sock");
+    }
+
+    /** QEMU's options for this console; the log file is written by QEMU itself, so nothing is lost. */
+    List<String> qemuOptions() {
+        return List.of("-chardev", "socket,id=serial0,path=" + socket + ",server=on,wait=off,logfile=" + log,
+                "-serial", "chardev:serial0");
+    }
+
+    Path log() {
+        return log;
+    }
+
+    /** Everything printed so far, with carriage returns removed. */
+    String text() {
+        try {
+            return Files.exists(log) ? Files.readString(log, StandardCharsets.ISO_8859_1).replace("\r", "") : "";
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    /** The first match of {@code pattern} in what was printed from {@code from} on, or null. */
+    Matcher find(Pattern pattern, int from) {
+        String text = text();
+        Matcher m = pattern.matcher(text);
+        return from <= text.length() && m.find(from) ? m : null;
+    }
+
+    void type(String line) throws IOException {
+        if (channel == null) {
+            channel = SocketChannel.open(StandardProtocolFamily.UNIX);
+            channel.connect(UnixDomainSocketAddress.of(socket));
+        }
+        ByteBuffer bytes = ByteBuffer.wrap((line + "\r").getBytes(StandardCharsets.UTF_8));
+        while (bytes.hasRemaining()) {
+            channel.write(bytes);
+        }
+    }
+
+    /** The last {@code count} non-empty lines, for an error message. */
+    String lastLines(int count) {
+        List<String> lines = Arrays.stream(text().split("\n")).map(ConsoleText::printable)
+                .filter(l -> !l.isBlank()).toList();
+        return String.join("\n", lines.subList(Math.max(0, lines.size() - count), lines.size()));
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (channel != null) {
+            channel.close();
+        }
+    }
+}

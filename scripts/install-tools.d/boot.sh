@@ -1,0 +1,7 @@
+# Sourced by install-tools.sh (root, set -euo pipefail): the tools of `podvm boot` and `podvm measure`.
+# - qemu-system-x86 and ovmf (OVMF_CODE_4M.fd measures into a TPM 2.0) come with the base tools.
+# - swtpm 0.7 and swtpm-tools (Debian 12): the software TPM 2.0 that QEMU's `-tpmdev emulator` talks to.
+# - mtools: `podvm measure` reads the UKI from the image's ESP without mounting it.
+
+DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends swtpm swtpm-tools mtools ovmf
+echo "install-tools.d/boot.sh: $(swtpm --version | head -1)"
