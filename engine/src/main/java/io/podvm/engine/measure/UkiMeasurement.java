@@ -1,0 +1,69 @@
+package io.podvm.engine.measure;
+
+import io.podvm.engine.PodvmException;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * PCR 11 as systemd-stub extends it: for each UKI section in the stub's fixed order, first the section's
+ * name with its NUL byte, then its contents as loaded (VirtualSize bytes). {@code .pcrsig} is never
+ * measured (it holds signatures of these very values). Which sections a stub knows depends on its
+ * version, read from its {@code .sdmagic} section: {@code .uname} and {@code .sbat} came with systemd 254,
+ * {@code .ucode} with 256. After the stub, systemd-pcrphase extends PCR 11 with the boot phases' names.
+ */
+final class UkiMeasurement {
+    private static final List<String> SECTIONS_252 = List.of(".linux", ".osrel", ".cmdline", ".initrd", ".splash",
+            ".dtb", ".pcrpkey");
+    private static final List<String> SECTIONS_254 = List.of(".linux", ".osrel", ".cmdline", ".initrd", ".splash",
+            ".dtb", ".uname", ".sbat", ".pcrpkey");
+    private static final List<String> SECTIONS_256 = List.of(".linux", ".osrel", ".cmdline", ".initrd", ".ucode",
+            ".splash", ".dtb", ".uname", ".sbat", ".pcrpkey");
+    /** systemd-pcrphase's words, in the order the boot reaches them (initrd, switch-root, sysinit, ready). */
+    static final List<String> PHASES = List.of("enter-initrd", "leave-initrd", "sysinit", "ready");
+
+    private UkiMeasurement() {
+    }
+
+    /** One measured item: what it is and the digest that was extended. */
+    record Item(String what, byte[] digest) {
+    }
+
+    static int stubMajor(PeImage uki) {
+        String version = uki.stubVersion().orElseThrow(() -> new PodvmException("The UKI has no .sdmagic section"
+                + " naming a systemd-stub: podvm measure predicts PCR 11 only for systemd-stub UKIs."));
+        try {
+            return Integer.parseInt(version.replaceAll("^(\\d+).*", "$1"));
+        } catch (NumberFormatException e) {
+            throw new PodvmException("The UKI's stub version '" + version + "' is not a systemd version.");
+        }
+    }
+
+    static List<String> sectionOrder(int stubMajor) {
+        return stubMajor >= 256 ? SECTIONS_256 : stubMajor >= 254 ? SECTIONS_254 : SECTIONS_252;
+    }
+
+    /** The stub's measurements of the UKI, in order. */
+    static List<Item> stubItems(PeImage uki) {
+        if (uki.section(".linux").isEmpty()) {
+            throw new PodvmException("The EFI application is not a UKI (it has no .linux section): podvm measure"
+                    + " needs an image that boots a UKI directly (mkosi Bootloader=uki).");
+        }
+        List<Item> items = new ArrayList<>();
+        for (String name : sectionOrder(stubMajor(uki))) {
+            uki.section(name).ifPresent(section -> {
+                byte[] nameBytes = (name + "\0").getBytes(StandardCharsets.US_ASCII);
+                items.add(new Item("section name " + name, PcrBank.sha256(nameBytes)));
+                items.add(new Item("section " + name + " (" + section.virtualSize() + " bytes)",
+                        PcrBank.sha256(uki.loaded(section))));
+            });
+        }
+        return items;
+    }
+
+    static List<Item> phaseItems() {
+        return PHASES.stream().map(p -> new Item("systemd-pcrphase '" + p + "'",
+                PcrBank.sha256(p.getBytes(StandardCharsets.US_ASCII)))).toList();
+    }
+}
