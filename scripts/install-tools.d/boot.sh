@@ -2,6 +2,8 @@
 # - qemu-system-x86 and ovmf (OVMF_CODE_4M.fd measures into a TPM 2.0) come with the base tools.
 # - swtpm 0.7 and swtpm-tools (Debian 12): the software TPM 2.0 that QEMU's `-tpmdev emulator` talks to.
 # - mtools: `podvm measure` reads the UKI from the image's ESP without mounting it.
+# - osslsigncode and openssl: the tests check podvm's Authenticode digest against a signature made and verified
+#   by osslsigncode; systemd-boot-efi (base tools) gives them a PE image to sign.
 
-DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends swtpm swtpm-tools mtools ovmf
+DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends swtpm swtpm-tools mtools ovmf osslsigncode openssl
 echo "install-tools.d/boot.sh: $(swtpm --version | head -1)"
