@@ -3,7 +3,8 @@
 # - swtpm 0.7 and swtpm-tools (Debian 12): the software TPM 2.0 that QEMU's `-tpmdev emulator` talks to.
 # - mtools: `podvm measure` reads the UKI from the image's ESP without mounting it.
 # - osslsigncode and openssl: the tests check podvm's Authenticode digest against a signature made and verified
-#   by osslsigncode; systemd-boot-efi (base tools) gives them a PE image to sign.
+#   by osslsigncode; systemd-boot-efi (base tools) gives them a PE image to sign; binutils' objcopy cuts a
+#   UKI into the section files that systemd-measure, the reference for PCR 11, reads.
 
-DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends swtpm swtpm-tools mtools ovmf osslsigncode openssl
+DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends swtpm swtpm-tools mtools ovmf osslsigncode openssl binutils
 echo "install-tools.d/boot.sh: $(swtpm --version | head -1)"

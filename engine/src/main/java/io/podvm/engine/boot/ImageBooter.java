@@ -33,8 +33,10 @@ import java.util.regex.Pattern;
 public final class ImageBooter {
     /** Lines that end a boot early: no point in waiting for the timeout. */
     private static final Pattern DEAD_END = Pattern.compile("(?m)(Kernel panic - not syncing.*$"
-            + "|You are in emergency mode.*$|Give root password for maintenance.*$"
-            + "|Boot Failed\\..*$|No bootable option or device was found.*$|Shell> ?$)");
+            + "|You are in emergency mode.*$|Cannot open access to console, the root account is locked.*$"
+            + "|Give root password for maintenance.*$|No bootable option or device was found.*$|Shell> ?$)");
+    /** How long systemd may take, after the login prompt, to report the default target reached. */
+    private static final long SETTLE_NANOS = 120_000_000_000L;
 
     private final BuildLog log;
     private final Path base;
@@ -95,7 +97,7 @@ public final class ImageBooter {
         while (login == null) {
             abortIfInterrupted();
             String text = console.text();
-            Matcher deadEnd = DEAD_END.matcher(text);
+            Matcher deadEnd = DEAD_END.matcher(ConsoleText.printable(text));
             if (deadEnd.find()) {
                 throw failed(console, consoleFile, "the console shows '" + ConsoleText.printable(deadEnd.group()).trim()
                         + "'");
@@ -116,7 +118,7 @@ public final class ImageBooter {
         log.info(String.format("Login prompt after %.1f s.", secondsToLogin));
         boolean shell = ConsoleText.SHELL.matcher(login.group()).matches();
         BootResult result = shell ? inspectShell(console, consoleFile, accel, start, secondsToLogin)
-                : fromConsole(console, consoleFile, accel, start, secondsToLogin);
+                : fromConsole(console, consoleFile, accel, start, secondsToLogin, deadline);
         keep(console, consoleFile);
         if (!result.booted()) {
             throw failed(console, consoleFile, "units failed: " + String.join(", ", result.failedUnits()));
@@ -147,8 +149,13 @@ public final class ImageBooter {
 
     /** An image without autologin: what systemd printed on the console is all there is. */
     private BootResult fromConsole(SerialConsole console, Path consoleFile, String accel, long start,
-            double secondsToLogin) {
-        sleep(3000);
+            double secondsToLogin, long deadline) {
+        long settled = Math.min(deadline, System.nanoTime() + SETTLE_NANOS);
+        while (!ConsoleText.reachedDefaultTarget(console.text()) && System.nanoTime() < settled) {
+            abortIfInterrupted();
+            sleep(500);
+        }
+        sleep(2000);
         String text = console.text();
         List<String> failed = ConsoleText.failedOnConsole(text);
         boolean reached = ConsoleText.reachedDefaultTarget(text);
