@@ -22,7 +22,7 @@ final class ConsoleText {
     }
 
     static String printable(String text) {
-        return ANSI.matcher(text).replaceAll("").replaceAll("[\\x00-\\x08\\x0B-\\x1F\\x7F]", "");
+        return ANSI.matcher(text.replace("\r", "")).replaceAll("").replaceAll("[\\x00-\\x08\\x0B-\\x1F\\x7F]", "");
     }
 
     static boolean reachedDefaultTarget(String console) {

@@ -18,6 +18,9 @@ import java.util.regex.Pattern;
  * socket that the engine types into, as a user at the console would.
  */
 final class SerialConsole implements AutoCloseable {
+    private static final int TYPING_CHUNK = 16;
+    private static final long TYPING_PAUSE_MILLIS = 40;
+
     private final Path log;
     private final Path socket;
     private SocketChannel channel;
@@ -37,10 +40,10 @@ final class SerialConsole implements AutoCloseable {
         return log;
     }
 
-    /** Everything printed so far, with carriage returns removed. */
+    /** Everything printed so far as plain text: no carriage returns, colours or terminal control sequences. */
     String text() {
         try {
-            return Files.exists(log) ? Files.readString(log, StandardCharsets.ISO_8859_1).replace("\r", "") : "";
+            return Files.exists(log) ? ConsoleText.printable(new String(Files.readAllBytes(log), StandardCharsets.UTF_8)) : "";
         } catch (IOException e) {
             return "";
         }
@@ -66,7 +69,7 @@ final class SerialConsole implements AutoCloseable {
 
     /** The last {@code count} non-empty lines, for an error message. */
     String lastLines(int count) {
-        List<String> lines = Arrays.stream(text().split("\n")).map(ConsoleText::printable)
+        List<String> lines = Arrays.stream(text().split("\n"))
                 .filter(l -> !l.isBlank()).toList();
         return String.join("\n", lines.subList(Math.max(0, lines.size() - count), lines.size()));
     }
