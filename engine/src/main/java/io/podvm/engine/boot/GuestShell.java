@@ -36,7 +36,8 @@ final class GuestShell {
     }
 
     Report collect() throws IOException {
-        run("stty -echo; export SYSTEMD_COLORS=0 SYSTEMD_PAGER=cat SYSTEMD_URLIFY=0 TERM=dumb");
+        // Kernel messages on the console would mix into the output (and into the base64 of the event log).
+        run("stty -echo; dmesg -n 1; export SYSTEMD_COLORS=0 SYSTEMD_PAGER=cat SYSTEMD_URLIFY=0 TERM=dumb");
         String state = run("timeout 300 systemctl is-system-running --wait").strip();
         String failed = run("systemctl --failed --no-legend --plain | awk '{print \"FAILED=\" $1}'");
         String services = run("for u in " + String.join(" ", PODVM_SERVICES) + "; do systemctl cat $u.service"
@@ -90,7 +91,8 @@ final class GuestShell {
     }
 
     private static byte[] eventLog(String block) {
-        String base64 = block.replaceAll("[^A-Za-z0-9+/=]", "");
+        String base64 = block.lines().map(String::trim).filter(l -> l.matches("[A-Za-z0-9+/=]{1,76}"))
+                .collect(java.util.stream.Collectors.joining());
         return base64.isEmpty() ? null : Base64.getDecoder().decode(base64);
     }
 
