@@ -24,6 +24,7 @@ import java.util.TreeMap;
  * that ends the pre-boot phase, and the Authenticode digest of the UKI that it starts from
  * {@code \EFI\BOOT\BOOTX64.EFI} (systemd-stub 252 starts the kernel through the EFI handover protocol,
  * which the firmware does not measure);</li>
+ * <li>PCR 9 (kernels before 6.3): the initrd, which the kernel's EFI stub measures as it loads it;</li>
  * <li>PCR 11 (the UKI's payload): systemd-stub's measurements of the UKI's sections, then
  * systemd-pcrphase's four boot phases;</li>
  * <li>PCR 12 and 13 stay zero: the stub measures into them only a command line given by a boot loader,
@@ -85,6 +86,10 @@ public final class ImageMeasurer {
                 new UkiMeasurement.Item("EV_SEPARATOR", PcrBank.sha256(new byte[4])),
                 new UkiMeasurement.Item("EV_EFI_BOOT_SERVICES_APPLICATION " + BOOT_PATH + " (Authenticode)",
                         Hex.parse(authenticode))));
+        List<UkiMeasurement.Item> pcr9 = UkiMeasurement.kernelStubItems(uki);
+        if (!pcr9.isEmpty()) {
+            items.put(9, pcr9);
+        }
         List<UkiMeasurement.Item> pcr11 = new ArrayList<>(UkiMeasurement.stubItems(uki));
         pcr11.addAll(UkiMeasurement.phaseItems());
         items.put(11, pcr11);
