@@ -13,7 +13,7 @@ import java.util.concurrent.Callable;
 
 /** {@code podvm measure}: an image's reference PCR values, without booting it; the {@code podvmMeasure} step takes the same options. */
 @Command(name = "measure", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Predicts from the image alone the PCR 4, 11, 12 and 13 values a TPM holds after the image"
+        description = "Predicts from the image alone the PCR 4, 9, 11, 12 and 13 values a TPM holds after the image"
                 + " booted under OVMF, with what went into each (reference values for attestation).")
 final class MeasureCommand implements Callable<Integer> {
     @Parameters(paramLabel = "IMAGE", description = "The raw disk image, e.g. build/system.raw.")
