@@ -39,15 +39,20 @@ final class ConsoleText {
         return failed;
     }
 
-    /** The text between two marker lines that the guest printed (not the echo of the typed command). */
+    /**
+     * The text between two markers that the guest printed. The begin marker may follow the prompt on the
+     * same line (with echo off, nothing else is printed there); the echo of the typed command never holds a
+     * marker, since the command computes it.
+     */
     static String between(String console, String begin, String end) {
         String text = printable(console);
-        int start = text.lastIndexOf("\n" + begin + "\n");
-        int stop = text.lastIndexOf("\n" + end + "\n");
+        int start = text.lastIndexOf(begin + "\n");
+        int stop = text.lastIndexOf(end + "\n");
         if (start < 0 || stop < start) {
             return null;
         }
-        return text.substring(start + begin.length() + 2, stop + 1);
+        String block = text.substring(start + begin.length() + 1, stop);
+        return block;
     }
 
     /** "KEY=VALUE" lines with a given key prefix, in order. */

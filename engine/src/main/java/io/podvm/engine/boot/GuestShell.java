@@ -58,7 +58,7 @@ final class GuestShell {
         String end = "@@PODVM-" + (id * 7) + "-END";
         long deadline = System.nanoTime() + COMMAND_LIMIT.toNanos();
         while (System.nanoTime() < deadline) {
-            if (console.find(Pattern.compile("(?m)^" + end + "$"), from) != null) {
+            if (console.find(Pattern.compile("(?m)" + end + "$"), from) != null) {
                 String block = ConsoleText.between(console.text(), begin, end);
                 return block == null ? "" : block;
             }

@@ -44,4 +44,10 @@ class ConsoleTextTest {
         assertThat(ConsoleText.between(ConsoleText.printable(console), "@@PODVM-7-BEGIN", "@@PODVM-7-END"))
                 .isEqualTo("Linux\n");
     }
+
+    @Test
+    void withEchoOffTheBeginMarkerFollowsThePromptOnItsLine() {
+        String console = "root@localhost:~# @@PODVM-14-BEGIN\r\ndegraded\r\n@@PODVM-14-END\r\nroot@localhost:~# ";
+        assertThat(ConsoleText.between(console, "@@PODVM-14-BEGIN", "@@PODVM-14-END")).isEqualTo("degraded\n");
+    }
 }
