@@ -60,6 +60,7 @@ final class SerialConsole implements AutoCloseable {
         if (channel == null) {
             channel = SocketChannel.open(StandardProtocolFamily.UNIX);
             channel.connect(UnixDomainSocketAddress.of(socket));
+            drain(channel);
         }
         ByteBuffer bytes = ByteBuffer.wrap((line + "\r").getBytes(StandardCharsets.UTF_8));
         while (bytes.hasRemaining()) {
