@@ -18,9 +18,6 @@ import java.util.regex.Pattern;
  * socket that the engine types into, as a user at the console would.
  */
 final class SerialConsole implements AutoCloseable {
-    private static final int TYPING_CHUNK = 16;
-    private static final long TYPING_PAUSE_MILLIS = 40;
-
     private final Path log;
     private final Path socket;
     private SocketChannel channel;
@@ -56,6 +53,7 @@ final class SerialConsole implements AutoCloseable {
         return from <= text.length() && m.find(from) ? m : null;
     }
 
+    /** Types a line; QEMU passes it on as fast as the guest's UART takes it, so nothing is lost. */
     void type(String line) throws IOException {
         if (channel == null) {
             channel = SocketChannel.open(StandardProtocolFamily.UNIX);
@@ -66,6 +64,26 @@ final class SerialConsole implements AutoCloseable {
         while (bytes.hasRemaining()) {
             channel.write(bytes);
         }
+    }
+
+    /**
+     * QEMU also sends the guest's output to the connected socket and writes to the log only what the socket
+     * took: a socket nobody reads fills after a few hundred one-byte writes and stalls the guest's console.
+     * So it is read and discarded here; the log file has it all.
+     */
+    private static void drain(SocketChannel channel) {
+        Thread reader = new Thread(() -> {
+            ByteBuffer buffer = ByteBuffer.allocate(8192);
+            try {
+                while (channel.read(buffer) >= 0) {
+                    buffer.clear();
+                }
+            } catch (IOException closed) {
+                // The console was closed: nothing more to read.
+            }
+        }, "podvm-console-drain");
+        reader.setDaemon(true);
+        reader.start();
     }
 
     /** The last {@code count} non-empty lines, for an error message. */
