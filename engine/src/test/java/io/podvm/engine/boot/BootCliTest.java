@@ -73,7 +73,8 @@ class BootCliTest {
         assertThat(processesUsing(disk)).as("QEMU runs").isNotEmpty();
         new ProcessBuilder("kill", "-TERM", Long.toString(cli.process().pid())).start().waitFor();
         CliProcess.Result result = cli.await(2);
-        assertThat(result.exitCode()).as("stderr:\n%s", result.stderr()).isEqualTo(130);
+        // 130 when the CLI's own exit wins, 143 (SIGTERM) when the JVM's signal exit does.
+        assertThat(result.exitCode()).as("stderr:\n%s", result.stderr()).isIn(130, 143);
         assertThat(result.stderr()).contains("podvm: aborted: Aborted while booting the image");
         assertNothingLeft(result.stderr(), disk);
     }
