@@ -1,5 +1,6 @@
 package io.podvm.engine.cli;
 
+import io.podvm.engine.InvalidRequestException;
 import io.podvm.engine.boot.BootRequest;
 import io.podvm.engine.boot.ImageBooter;
 import io.podvm.engine.log.BuildLog;
@@ -27,9 +28,12 @@ final class BootCommand implements Callable<Integer> {
             description = "The VM's memory in MiB (default: ${DEFAULT-VALUE}).")
     int memory;
 
-    @Option(names = "--tpm", negatable = true, defaultValue = "true",
-            description = "Give the VM a software TPM 2.0 (default; --no-tpm boots without one).")
+    // Two plain flags, not one negatable option: picocli swaps --tpm and --no-tpm when the default is true.
+    @Option(names = "--tpm", description = "Give the VM a software TPM 2.0 (the default).")
     boolean tpm;
+
+    @Option(names = "--no-tpm", description = "Boot without a TPM (swtpm is then not needed).")
+    boolean noTpm;
 
     @Option(names = "--keep-console", paramLabel = "FILE", description = "Where the console log is kept"
             + " (default: beside the image, IMAGE-STEM.console.log).")
@@ -40,7 +44,10 @@ final class BootCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        BootRequest request = BootRequest.builder().image(image).timeoutSeconds(timeout).memoryMib(memory).tpm(tpm)
+        if (tpm && noTpm) {
+            throw new InvalidRequestException("tpm: --tpm and --no-tpm were both given; give one of them.");
+        }
+        BootRequest request = BootRequest.builder().image(image).timeoutSeconds(timeout).memoryMib(memory).tpm(!noTpm)
                 .keepConsole(keepConsole).build();
         BuildLog log = new BuildLog(System.err, new SecretMasker());
         CliOutput.print(json, new ImageBooter(log, Path.of("").toAbsolutePath()).boot(request).toMap());
