@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
 /** Reads what systemd and the guest's shell printed on the console. */
 final class ConsoleText {
     /** ANSI colour and cursor sequences, which systemd's status lines are full of. */
-    private static final Pattern ANSI = Pattern.compile("\u001B\\[[0-9;?]*[A-Za-z]");
+    private static final Pattern ANSI = Pattern.compile("\u001B\\[[0-9;?=]*[A-Za-z]");
     private static final Pattern REACHED_DEFAULT = Pattern.compile(
             "Reached target .*(Multi-User System|Graphical Interface)");
     private static final Pattern FAILED = Pattern.compile("\\[FAILED\\] Failed to start (.+?)\\.?$",
