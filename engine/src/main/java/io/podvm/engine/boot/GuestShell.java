@@ -44,8 +44,7 @@ final class GuestShell {
                 + " >/dev/null 2>&1 && echo \"SVC$u=$(systemctl is-active $u.service)\"; done");
         String pcrs = run("for i in $(seq 0 23); do f=/sys/class/tpm/tpm0/pcr-sha256/$i; [ -r $f ] &&"
                 + " echo \"PCR$i=$(cat $f)\"; done");
-        String log = run("f=/sys/kernel/security/tpm0/binary_bios_measurements; [ -r $f ] && base64 -w 76 $f");
-        return new Report(state, failedUnits(failed), services(services), pcrs(pcrs), eventLog(log));
+        return new Report(state, failedUnits(failed), services(services), pcrs(pcrs), eventLog());
     }
 
     /** Types one command line and returns what it printed. */
@@ -90,10 +89,29 @@ final class GuestShell {
         return values;
     }
 
-    private static byte[] eventLog(String block) {
-        String base64 = block.lines().map(String::trim).filter(l -> l.matches("[A-Za-z0-9+/=]{1,76}"))
-                .collect(java.util.stream.Collectors.joining());
-        return base64.isEmpty() ? null : Base64.getDecoder().decode(base64);
+    /**
+     * The firmware's event log, as base64 lines after its SHA-256 (which the guest computes): a copy that
+     * does not match it is read again, and after three tries there is none (null).
+     */
+    private byte[] eventLog() throws IOException {
+        for (int attempt = 0; attempt < 3; attempt++) {
+            String block = run("f=/sys/kernel/security/tpm0/binary_bios_measurements; [ -r $f ] &&"
+                    + " sha256sum $f | cut -c1-64 && base64 -w 76 $f");
+            List<String> lines = block.lines().map(String::trim).toList();
+            if (lines.isEmpty() || !lines.get(0).matches("[0-9a-f]{64}")) {
+                return null;
+            }
+            try {
+                byte[] log = Base64.getDecoder().decode(String.join("", lines.subList(1, lines.size())));
+                if (java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                        .digest(log)).equals(lines.get(0))) {
+                    return log;
+                }
+            } catch (IllegalArgumentException | java.security.NoSuchAlgorithmException garbled) {
+                // Read it again.
+            }
+        }
+        return null;
     }
 
     private static void sleep() {

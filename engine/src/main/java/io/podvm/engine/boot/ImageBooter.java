@@ -68,7 +68,7 @@ public final class ImageBooter {
 
     private BootResult bootIn(Path work, BootRequest request, Path image, Path consoleFile, Path qemu, Path swtpm,
             Firmware firmware, long start) {
-        SerialConsole console = new SerialConsole(work);
+        SerialConsole console = openConsole(work);
         String accel = Accelerator.choose(log, qemu, firmware, work);
         abortIfInterrupted();
         try (SoftwareTpm tpm = swtpm == null ? null : SoftwareTpm.start(log, swtpm, work);
@@ -76,6 +76,10 @@ public final class ImageBooter {
                      qemuCommand(qemu, firmware, work, image, request, accel, console, tpm),
                      line -> log.line("qemu: " + line));
              console) {
+            if (!console.accept(vm::isAlive, 30_000)) {
+                throw failed(console, consoleFile, "QEMU did not start (exit code " + vm.exitCode() + ": "
+                        + String.join(" / ", vm.recentLines()) + ")");
+            }
             log.info("Booting " + image + " (" + accel + ", " + request.memoryMib() + " MiB, TPM "
                     + (tpm == null ? "off" : "on") + "); waiting up to " + request.timeout().toSeconds()
                     + " s for a login prompt.");
@@ -87,6 +91,14 @@ public final class ImageBooter {
             keep(console, consoleFile);
             throw new PodvmException("The boot of " + image + " failed: " + e.getMessage() + ". The console log is"
                     + " kept at " + consoleFile + "; its last lines:\n" + console.lastLines(20), e);
+        }
+    }
+
+    private static SerialConsole openConsole(Path work) {
+        try {
+            return new SerialConsole(work);
+        } catch (IOException e) {
+            throw new PodvmException("Cannot open the console's socket in " + work + ": " + e.getMessage(), e);
         }
     }
 
@@ -172,7 +184,7 @@ public final class ImageBooter {
         Path vars = Files.copy(firmware.varsTemplate(), work.resolve("OVMF_VARS.fd"));
         List<String> command = new ArrayList<>(List.of(qemu.toString(), "-machine", "q35,accel=" + accel,
                 "-cpu", "max", "-m", String.valueOf(request.memoryMib()), "-smp", "2", "-display", "none",
-                "-monitor", "none", "-snapshot", "-nic", "none",
+                "-monitor", "none", "-snapshot", "-nic", "none", "-nodefaults",
                 "-drive", "if=pflash,format=raw,readonly=on,file=" + firmware.code(),
                 "-drive", "if=pflash,format=raw,file=" + vars,
                 "-drive", "if=virtio,format=" + format(image) + ",file=" + image));

@@ -1,9 +1,11 @@
 package io.podvm.engine.boot;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,23 +16,70 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The guest's serial console: QEMU writes everything the guest prints to a log file and listens on a unix
- * socket that the engine types into, as a user at the console would.
+ * The guest's serial console. The engine listens on a unix socket and QEMU connects to it as it starts
+ * ({@code server=off}), so the engine sees every byte the guest prints, once, from the first: it writes them
+ * to the console log itself and types into the same connection, as a user at the console would. (QEMU's own
+ * {@code logfile=} was given up: while its socket client lagged it logged some bytes twice.)
  */
 final class SerialConsole implements AutoCloseable {
     private final Path log;
     private final Path socket;
-    private SocketChannel channel;
+    private final ServerSocketChannel server;
+    private volatile SocketChannel channel;
+    private Thread pump;
 
-    SerialConsole(Path workDir) {
+    SerialConsole(Path workDir) throws IOException {
         this.log = workDir.resolve("console.log");
         this.socket = workDir.resolve("console.sock");
+        this.server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        server.bind(UnixDomainSocketAddress.of(socket));
+        Files.createFile(log);
     }
 
-    /** QEMU's options for this console; the log file is written by QEMU itself, so nothing is lost. */
+    /** QEMU's options for this console: it connects to the engine's socket. */
     List<String> qemuOptions() {
-        return List.of("-chardev", "socket,id=serial0,path=" + socket + ",server=on,wait=off,logfile=" + log,
-                "-serial", "chardev:serial0");
+        return List.of("-chardev", "socket,id=serial0,path=" + socket + ",server=off", "-serial", "chardev:serial0");
+    }
+
+    /**
+     * Accepts QEMU's connection (QEMU connects while it starts) and copies what the guest prints to the log;
+     * false when QEMU ended or did not connect within the limit.
+     */
+    boolean accept(java.util.function.BooleanSupplier qemuAlive, long limitMillis) throws IOException {
+        server.configureBlocking(false);
+        long deadline = System.currentTimeMillis() + limitMillis;
+        SocketChannel accepted = server.accept();
+        while (accepted == null) {
+            if (!qemuAlive.getAsBoolean() || System.currentTimeMillis() > deadline) {
+                return false;
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("interrupted while waiting for QEMU's console");
+            }
+            accepted = server.accept();
+        }
+        accepted.configureBlocking(true);
+        channel = accepted;
+        pump = new Thread(this::copyToLog, "podvm-console");
+        pump.setDaemon(true);
+        pump.start();
+        return true;
+    }
+
+    private void copyToLog() {
+        ByteBuffer buffer = ByteBuffer.allocate(8192);
+        try (OutputStream out = Files.newOutputStream(log)) {
+            while (channel.read(buffer) >= 0) {
+                out.write(buffer.array(), 0, buffer.position());
+                out.flush();
+                buffer.clear();
+            }
+        } catch (IOException closed) {
+            // QEMU ended or the console was closed: the log has what arrived.
+        }
     }
 
     Path log() {
@@ -40,7 +89,7 @@ final class SerialConsole implements AutoCloseable {
     /** Everything printed so far as plain text: no carriage returns, colours or terminal control sequences. */
     String text() {
         try {
-            return Files.exists(log) ? ConsoleText.printable(new String(Files.readAllBytes(log), StandardCharsets.UTF_8)) : "";
+            return ConsoleText.printable(new String(Files.readAllBytes(log), StandardCharsets.UTF_8));
         } catch (IOException e) {
             return "";
         }
@@ -53,37 +102,12 @@ final class SerialConsole implements AutoCloseable {
         return from <= text.length() && m.find(from) ? m : null;
     }
 
-    /** Types a line; QEMU passes it on as fast as the guest's UART takes it, so nothing is lost. */
+    /** Types a line; QEMU passes it on as fast as the guest's UART takes it. */
     void type(String line) throws IOException {
-        if (channel == null) {
-            channel = SocketChannel.open(StandardProtocolFamily.UNIX);
-            channel.connect(UnixDomainSocketAddress.of(socket));
-            drain(channel);
-        }
         ByteBuffer bytes = ByteBuffer.wrap((line + "\r").getBytes(StandardCharsets.UTF_8));
         while (bytes.hasRemaining()) {
             channel.write(bytes);
         }
-    }
-
-    /**
-     * QEMU also sends the guest's output to the connected socket and writes to the log only what the socket
-     * took: a socket nobody reads fills after a few hundred one-byte writes and stalls the guest's console.
-     * So it is read and discarded here; the log file has it all.
-     */
-    private static void drain(SocketChannel channel) {
-        Thread reader = new Thread(() -> {
-            ByteBuffer buffer = ByteBuffer.allocate(8192);
-            try {
-                while (channel.read(buffer) >= 0) {
-                    buffer.clear();
-                }
-            } catch (IOException closed) {
-                // The console was closed: nothing more to read.
-            }
-        }, "podvm-console-drain");
-        reader.setDaemon(true);
-        reader.start();
     }
 
     /** The last {@code count} non-empty lines, for an error message. */
@@ -97,6 +121,14 @@ final class SerialConsole implements AutoCloseable {
     public void close() throws IOException {
         if (channel != null) {
             channel.close();
+        }
+        server.close();
+        if (pump != null) {
+            try {
+                pump.join(2000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 }
