@@ -24,7 +24,7 @@ import java.util.TreeMap;
  * that ends the pre-boot phase, and the Authenticode digest of the UKI that it starts from
  * {@code \EFI\BOOT\BOOTX64.EFI} (systemd-stub 252 starts the kernel through the EFI handover protocol,
  * which the firmware does not measure);</li>
- * <li>PCR 9 (kernels before 6.3): the initrd, which the kernel's EFI stub measures as it loads it;</li>
+ * <li>PCR 9: the kernel command line and the initrd, which the kernel's EFI stub measures;</li>
  * <li>PCR 11 (the UKI's payload): systemd-stub's measurements of the UKI's sections, then
  * systemd-pcrphase's four boot phases;</li>
  * <li>PCR 12 and 13 stay zero: the stub measures into them only a command line given by a boot loader,

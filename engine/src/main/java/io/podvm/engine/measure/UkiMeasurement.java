@@ -63,22 +63,23 @@ final class UkiMeasurement {
     }
 
     /**
-     * PCR 9 as the kernel's own EFI stub extends it: Linux 6.1 measures the initrd it loads through the
-     * LoadFile2 protocol, which systemd-stub 252 serves from the .initrd section (no credentials or system
-     * extensions are added to it when the ESP has none). Kernels from 6.3 also measure their load options
-     * first; that is not predicted (empty), as no such kernel was seen booting here.
+     * PCR 9 as the kernel's own EFI stub extends it (seen in the event log of Debian's Linux 6.1): first its
+     * load options, the UKI's .cmdline as UTF-16LE with its NUL ("LOADED_IMAGE::LoadOptions"), then the initrd
+     * it loads through the LoadFile2 protocol, which systemd-stub 252 serves from the .initrd section as it is
+     * (no credentials or system extensions are added when the ESP has none).
      */
     static List<Item> kernelStubItems(PeImage uki) {
-        String uname = uki.section(".uname").map(s -> new String(uki.loaded(s), StandardCharsets.US_ASCII).trim())
-                .orElse("");
-        java.util.regex.Matcher version = java.util.regex.Pattern.compile("^(\\d+)\\.(\\d+)").matcher(uname);
-        if (!version.find() || Integer.parseInt(version.group(1)) * 100 + Integer.parseInt(version.group(2)) >= 603
-                || uki.section(".initrd").isEmpty()) {
-            return List.of();
-        }
-        PeImage.Section initrd = uki.section(".initrd").get();
-        return List.of(new Item("EV_EVENT_TAG Linux initrd (" + initrd.virtualSize() + " bytes, kernel " + uname
-                + ")", PcrBank.sha256(uki.loaded(initrd))));
+        List<Item> items = new ArrayList<>();
+        uki.section(".cmdline").ifPresent(section -> {
+            String cmdline = new String(uki.loaded(section), StandardCharsets.US_ASCII);
+            int nul = cmdline.indexOf('\0');
+            String options = (nul >= 0 ? cmdline.substring(0, nul) : cmdline) + "\0";
+            items.add(new Item("EV_EVENT_TAG LOADED_IMAGE::LoadOptions (.cmdline as UTF-16LE)",
+                    PcrBank.sha256(options.getBytes(StandardCharsets.UTF_16LE))));
+        });
+        uki.section(".initrd").ifPresent(section -> items.add(new Item("EV_EVENT_TAG Linux initrd ("
+                + section.virtualSize() + " bytes)", PcrBank.sha256(uki.loaded(section)))));
+        return items;
     }
 
     static List<Item> phaseItems() {
