@@ -22,8 +22,8 @@ import java.util.TreeMap;
  * <ul>
  * <li>PCR 4 (boot applications): OVMF's "Calling EFI Application from Boot Option" action, the separator
  * that ends the pre-boot phase, and the Authenticode digest of the UKI that it starts from
- * {@code \EFI\BOOT\BOOTX64.EFI} (systemd-stub 252 starts the kernel through the EFI handover protocol,
- * which the firmware does not measure);</li>
+ * {@code \EFI\BOOT\BOOTX64.EFI}, then that of the kernel, which systemd-stub loads from the .linux section
+ * with the firmware's LoadImage (the event log of a real boot shows both);</li>
  * <li>PCR 9: the kernel command line and the initrd, which the kernel's EFI stub measures;</li>
  * <li>PCR 11 (the UKI's payload): systemd-stub's measurements of the UKI's sections, then
  * systemd-pcrphase's four boot phases;</li>
@@ -85,7 +85,9 @@ public final class ImageMeasurer {
                         PcrBank.sha256(CALLING_APPLICATION.getBytes(StandardCharsets.US_ASCII))),
                 new UkiMeasurement.Item("EV_SEPARATOR", PcrBank.sha256(new byte[4])),
                 new UkiMeasurement.Item("EV_EFI_BOOT_SERVICES_APPLICATION " + BOOT_PATH + " (Authenticode)",
-                        Hex.parse(authenticode))));
+                        Hex.parse(authenticode)),
+                new UkiMeasurement.Item("EV_EFI_BOOT_SERVICES_APPLICATION the UKI's .linux (Authenticode)",
+                        Hex.parse(UkiMeasurement.kernelAuthenticode(uki)))));
         List<UkiMeasurement.Item> pcr9 = UkiMeasurement.kernelStubItems(uki);
         if (!pcr9.isEmpty()) {
             items.put(9, pcr9);

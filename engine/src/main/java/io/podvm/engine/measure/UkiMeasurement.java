@@ -82,6 +82,11 @@ final class UkiMeasurement {
         return items;
     }
 
+    /** The kernel as the stub hands it to LoadImage: the .linux section as loaded, a PE image of its own. */
+    static String kernelAuthenticode(PeImage uki) {
+        return PeImage.of(uki.loaded(uki.section(".linux").orElseThrow())).authenticodeSha256();
+    }
+
     static List<Item> phaseItems() {
         return PHASES.stream().map(p -> new Item("systemd-pcrphase '" + p + "'",
                 PcrBank.sha256(p.getBytes(StandardCharsets.US_ASCII)))).toList();
