@@ -5,7 +5,7 @@
 #   upload    uplosi 0.4.0, built with Go (Go is installed when missing)
 #   test      all of the above plus what only the tests use: QEMU + OVMF, mkosi 25.3, a registry, moto
 #   all       the same as test (default)
-# Usage: scripts/install-tools.sh [image|binaries|upload|test|all]...
+# Usage: scripts/install-tools.sh [image|binaries|upload|boot|test|all]...
 # mkosi 24.3 and systemd-repart >= 254 come from bookworm-backports (Debian 12 itself ships mkosi 14,
 # which cannot build bootable images).
 set -euo pipefail
@@ -24,10 +24,10 @@ select_parts() {
   local part
   for part in "$@"; do
     case "$part" in
-      image | binaries | upload) PODVM_INSTALL_PARTS="$PODVM_INSTALL_PARTS $part" ;;
-      test | all) PODVM_INSTALL_PARTS="$PODVM_INSTALL_PARTS image binaries upload test" ;;
+      image | binaries | upload | boot) PODVM_INSTALL_PARTS="$PODVM_INSTALL_PARTS $part" ;;
+      test | all) PODVM_INSTALL_PARTS="$PODVM_INSTALL_PARTS image binaries upload boot test" ;;
       *)
-        echo "install-tools.sh: unknown part '$part'; allowed: image, binaries, upload, test, all" >&2
+        echo "install-tools.sh: unknown part '$part'; allowed: image, binaries, upload, boot, test, all" >&2
         exit 2
         ;;
     esac

@@ -6,11 +6,14 @@
 // to error(), because a step called from @NonCPS code does not behave.
 
 import io.podvm.pipeline.ImageArguments
+import io.podvm.pipeline.NightlyRecord
 import io.podvm.pipeline.UploadBranches
 
 /**
  * Runs the parts that are given and returns their results:
- * [binaries: <podvmBinaries result>, image: <podvmMkosi result>, upload: [<branch>: <podvmUpload result>]].
+ * [binaries: <podvmBinaries result>, image: <podvmMkosi result>, measure: <podvmMeasure result>,
+ *  boot: <podvmBoot result>, upload: [<branch>: <podvmUpload result>]].
+ * A boot that fails fails the build before the upload stage: an image that does not boot is never uploaded.
  * Everything is checked before the first stage starts, so a typo fails in seconds, not after the build.
  */
 def call(Map args = [:]) {
@@ -31,6 +34,18 @@ def call(Map args = [:]) {
             results.image = podvmMkosi(imageArgs)
         }
     }
+    if (ImageArguments.given(args.measure)) {
+        Map measureArgs = ImageArguments.checkArguments('measure', args.measure, results.image)
+        stage('measure') {
+            results.measure = measure(measureArgs)
+        }
+    }
+    if (ImageArguments.given(args.boot)) {
+        Map bootArgs = ImageArguments.checkArguments('boot', args.boot, results.image)
+        stage('boot') {
+            results.boot = podvmBoot(bootArgs)
+        }
+    }
     if (ImageArguments.given(args.upload)) {
         List uploads = ImageArguments.uploadArguments(args.upload, results.image)
         stage('upload') {
@@ -38,6 +53,20 @@ def call(Map args = [:]) {
         }
     }
     return results
+}
+
+/**
+ * Runs podvmMeasure, archives its JSON (when it is in the workspace) and puts PCR 11 into the build
+ * description. podvmNightlyPipeline calls this too.
+ */
+def measure(Map measureArgs) {
+    Map result = podvmMeasure(measureArgs)
+    String json = NightlyRecord.relativeTo(pwd(), result.output)
+    if (json) {
+        archiveArtifacts(artifacts: json)
+    }
+    currentBuild.description = ImageArguments.descriptionWithPcr11(currentBuild.description, result)
+    return result
 }
 
 /**

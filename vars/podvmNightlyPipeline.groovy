@@ -68,6 +68,27 @@ def call(Map config = [:]) {
                     }
                 }
             }
+            stage('measure') {
+                when {
+                    expression { return job.measure != false }
+                }
+                steps {
+                    script {
+                        results.measure = podvmMeasure(ImageArguments.checkArguments('measure', job.measure, results.image))
+                    }
+                }
+            }
+            stage('boot') {
+                when {
+                    expression { return job.boot != false }
+                }
+                steps {
+                    script {
+                        // A boot that fails fails the build here: the upload stage does not run.
+                        results.boot = podvmBoot(ImageArguments.checkArguments('boot', job.boot, results.image))
+                    }
+                }
+            }
             stage('upload') {
                 when {
                     expression { return plan.upload }
@@ -102,7 +123,7 @@ def record(Map job, Map plan, Map results) {
         echo("Not archived or fingerprinted, because they are outside the workspace ${workspace}: ${outside.join(', ')}. " +
                 'Set image.outputDir to a directory inside the workspace to keep them with the build.')
     }
-    String archived = NightlyRecord.artifacts(job.archive, image, workspace)
+    String archived = NightlyRecord.artifacts(job.archive, image, workspace, results.measure)
     if (archived) {
         archiveArtifacts(artifacts: archived, allowEmptyArchive: true)
     }

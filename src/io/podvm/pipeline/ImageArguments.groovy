@@ -11,7 +11,10 @@ class ImageArguments {
     static final List<String> PROVIDERS = ['aws', 'azure', 'gcp', 'openstack']
 
     /** The parts of a build, in the order they run; each one runs in a stage of the same name. */
-    static final List<String> PARTS = ['binaries', 'image', 'upload']
+    static final List<String> PARTS = ['binaries', 'image', 'measure', 'boot', 'upload']
+
+    /** The parts that work on the built image: true, or a map of their step's parameters. */
+    static final Map<String, String> IMAGE_CHECKS = [measure: 'podvmMeasure', boot: 'podvmBoot']
 
     /** The first thing wrong with podvmImage's arguments, as a sentence for the build log; null if none. */
     @NonCPS
@@ -28,7 +31,32 @@ class ImageArguments {
                 return "podvmImage: ${part} must be a map of podvm${part == 'image' ? 'Mkosi' : 'Binaries'} parameters, not '${args[part]}'."
             }
         }
+        String check = problemWithImageChecks(args, given(args.image), 'podvmImage')
+        if (check) {
+            return check
+        }
         return given(args.upload) ? problemWithUploads(args.upload, given(args.image), 'podvmImage: upload') : null
+    }
+
+    /** measure and boot: true, false or a map of parameters, with an image to work on. */
+    @NonCPS
+    static String problemWithImageChecks(Map args, boolean imageBuilt, String what) {
+        for (Map.Entry check : IMAGE_CHECKS.entrySet()) {
+            Object value = args[check.key]
+            if (value == null || value instanceof Boolean) {
+                if (value && !imageBuilt) {
+                    return "${what}: ${check.key} has no image to work on: give image: [...] to build one first, or ${check.key}: [image: '<path>']."
+                }
+                continue
+            }
+            if (!(value instanceof Map)) {
+                return "${what}: ${check.key} must be true, false or a map of ${check.value} parameters, not '${value}'."
+            }
+            if (!imageBuilt && !value.image) {
+                return "${what}: ${check.key} has no image to work on: give image: [...] to build one first, or ${check.key}: [image: '<path>']."
+            }
+        }
+        return null
     }
 
     /**
@@ -37,7 +65,7 @@ class ImageArguments {
      */
     @NonCPS
     static boolean given(Object part) {
-        return part != null && !(part instanceof Collection && part.isEmpty())
+        return part != null && part != false && !(part instanceof Collection && part.isEmpty())
     }
 
     /**
@@ -83,6 +111,34 @@ class ImageArguments {
             result.binariesTree = binariesResult.tree
         }
         return result
+    }
+
+    /**
+     * podvmMeasure's or podvmBoot's arguments: the user's map (or none, for true), with the built image unless
+     * the map names one; podvmMeasure also writes its JSON beside the image (system.raw -> system.pcrs.json).
+     */
+    @NonCPS
+    static Map checkArguments(String part, Object given, Map imageResult) {
+        Map result = given instanceof Map ? copyOf((Map) given) : [:]
+        if (!result.image) {
+            result.image = imageResult?.image
+        }
+        if (part == 'measure' && !result.output && result.image) {
+            String image = result.image.toString()
+            result.output = image.endsWith('.raw') ? image[0..-5] + '.pcrs.json' : image + '.pcrs.json'
+        }
+        return result
+    }
+
+    /** The build description with PCR 11 added on a line of its own (replacing an earlier PCR 11 line). */
+    @NonCPS
+    static String descriptionWithPcr11(Object description, Map measureResult) {
+        String pcr11 = measureResult?.pcrs?.get('11')
+        List lines = description ? description.toString().readLines().findAll { !it.startsWith('PCR 11 ') } : []
+        if (pcr11) {
+            lines << "PCR 11 ${pcr11}".toString()
+        }
+        return lines.join('\n')
     }
 
     /** podvmUpload's arguments, one map per upload, each with the built image unless the upload names its own. */

@@ -22,13 +22,17 @@ class NightlyRecord {
 
     /** Comma-separated workspace-relative paths to archive (archiveArtifacts takes Ant patterns, not absolute paths). */
     @NonCPS
-    static String artifacts(Map archive, Map image, String workspace) {
+    static String artifacts(Map archive, Map image, String workspace, Map measure = null) {
         List paths = []
         for (String kind : ['manifest', 'image', 'qcow2']) {
             String path = archive[kind] ? relativeTo(workspace, image?.get(kind)) : null
             if (path) {
                 paths << path
             }
+        }
+        String pcrs = archive.pcrs ? relativeTo(workspace, measure?.output) : null
+        if (pcrs) {
+            paths << pcrs
         }
         if (archive.results) {
             paths << RESULTS_FILE
@@ -66,6 +70,10 @@ class NightlyRecord {
             lines << "${image.variant ?: plan.variant} image sha256:${image.sha256}, ${image.packageCount} packages".toString()
         } else {
             lines << (plan.variant ? "no ${plan.variant} image" : 'no image') + ': see the log'
+        }
+        String pcr11 = results.measure?.pcrs?.get('11')
+        if (pcr11) {
+            lines << "PCR 11 ${pcr11}".toString()
         }
         Map uploads = results.upload ?: [:]
         for (Map.Entry upload : uploads.entrySet()) {

@@ -11,10 +11,11 @@ class NightlySettings {
 
     /** The keys of the map that podvmNightlyPipeline takes. */
     static final List<String> SETTINGS =
-            ['agent', 'cron', 'binaries', 'image', 'providers', 'archive', 'variant', 'upload', 'incrementVersion']
+            ['agent', 'cron', 'binaries', 'image', 'providers', 'archive', 'variant', 'upload', 'incrementVersion',
+             'boot', 'measure']
 
     /** What can be archived, and whether it is by default. The image itself is large: off unless asked. */
-    static final Map<String, Boolean> ARCHIVE_DEFAULTS = [manifest: true, results: true, image: false, qcow2: false]
+    static final Map<String, Boolean> ARCHIVE_DEFAULTS = [manifest: true, results: true, pcrs: true, image: false, qcow2: false]
 
     static final List<String> VARIANTS = ['production', 'debug']
 
@@ -33,6 +34,10 @@ class NightlySettings {
             if (config[key] != null && !(config[key] instanceof Map)) {
                 return "podvmNightlyPipeline: ${key} must be a map, not '${config[key]}'."
             }
+        }
+        String check = ImageArguments.problemWithImageChecks(config, true, 'podvmNightlyPipeline')
+        if (check) {
+            return check
         }
         if (config.variant != null && !(config.variant in VARIANTS)) {
             return "podvmNightlyPipeline: variant is '${config.variant}'; allowed are ${VARIANTS.join(', ')}."
@@ -101,6 +106,9 @@ class NightlySettings {
                 variants        : [variant] + (VARIANTS - variant),
                 upload          : config.upload == null ? !providers.isEmpty() : config.upload as boolean,
                 incrementVersion: config.incrementVersion as boolean,
+                // Every nightly image is measured and booted before it is uploaded, unless the map says false.
+                measure         : config.measure == null ? true : config.measure,
+                boot            : config.boot == null ? true : config.boot,
         ]
     }
 

@@ -36,7 +36,7 @@ final class CpsRules {
 
     /** Steps the library and examples might call; a @NonCPS method must call none of them. */
     static final Set<String> STEPS = Set.of("stage", "parallel", "podvmBinaries", "podvmMkosi", "podvmUpload",
-            "archiveArtifacts", "fingerprint", "properties", "writeFile", "readFile", "error", "echo", "pwd",
+            "podvmBoot", "podvmMeasure", "archiveArtifacts", "fingerprint", "properties", "writeFile", "readFile", "error", "echo", "pwd",
             "dir", "node", "sh", "script", "steps", "pipeline", "withCredentials", "timeout", "retry", "sleep",
             "libraryResource", "fileExists");
 

@@ -157,13 +157,13 @@ class PodvmImageTest {
     @Test
     void refusesUnknownArgumentsNamingTheKnownOnes() {
         assertThatThrownBy(() -> pipeline.call("podvmImage", Map.of("mkosi", Map.of())))
-                .hasMessage("podvmImage does not know 'mkosi'; it takes binaries, image, upload.");
+                .hasMessage("podvmImage does not know 'mkosi'; it takes binaries, image, measure, boot, upload.");
     }
 
     @Test
     void refusesACallWithNothingToDo() {
         assertThatThrownBy(() -> pipeline.call("podvmImage", Map.of()))
-                .hasMessage("podvmImage has nothing to do: give at least one of binaries, image, upload.");
+                .hasMessage("podvmImage has nothing to do: give at least one of binaries, image, measure, boot, upload.");
     }
 
     @Test
@@ -182,5 +182,54 @@ class PodvmImageTest {
                 .hasMessage("mkosi failed");
         assertThat(recorder.stagesRun()).containsExactly("image");
         assertThat(recorder.calls("podvmUpload")).isEmpty();
+    }
+
+    @Test
+    void measuresAndBootsTheBuiltImageBetweenImageAndUpload() {
+        pipeline.currentBuild.put("description", "nightly");
+        Map<String, Object> results = map(pipeline.call("podvmImage", Map.of(
+                "image", Map.of(), "measure", true, "boot", Map.of("timeout", 600),
+                "upload", Map.of("provider", "aws"))));
+
+        assertThat(recorder.steps()).containsExactly("stage:image", "podvmMkosi", "stage:measure", "podvmMeasure",
+                "archiveArtifacts", "stage:boot", "podvmBoot", "stage:upload", "podvmUpload");
+        assertThat(recorder.only("podvmMeasure").map()).containsOnly(
+                Map.entry("image", Pipeline.WORKSPACE + "/build/system.raw"),
+                Map.entry("output", Pipeline.WORKSPACE + "/build/system.pcrs.json"));
+        assertThat(recorder.only("archiveArtifacts").map()).containsOnly(Map.entry("artifacts", "build/system.pcrs.json"));
+        assertThat(recorder.only("podvmBoot").map()).containsOnly(
+                Map.entry("image", Pipeline.WORKSPACE + "/build/system.raw"), Map.entry("timeout", 600));
+        assertThat(pipeline.currentBuild.get("description")).isEqualTo("nightly\nPCR 11 " + StepAnswers.PCR11);
+        assertThat(results.keySet()).containsExactly("image", "measure", "boot", "upload");
+    }
+
+    @Test
+    void anImageThatDoesNotBootIsNotUploaded() {
+        recorder.whenCalled("podvmBoot", args -> {
+            throw new PipelineError("The image did not boot: no login prompt within 900 s");
+        });
+
+        assertThatThrownBy(() -> pipeline.call("podvmImage", Map.of("image", Map.of(), "boot", true,
+                "upload", Map.of("provider", "aws"))))
+                .hasMessageContaining("did not boot");
+        assertThat(recorder.stagesRun()).containsExactly("image", "boot");
+        assertThat(recorder.calls("podvmUpload")).isEmpty();
+    }
+
+    @Test
+    void bootsAnImageBuiltElsewhereAndSkipsAFalseMeasure() {
+        pipeline.call("podvmImage", Map.of("boot", Map.of("image", "out/system.raw"), "measure", false));
+
+        assertThat(recorder.steps()).containsExactly("stage:boot", "podvmBoot");
+        assertThat(recorder.only("podvmBoot").map()).containsOnly(Map.entry("image", "out/system.raw"));
+    }
+
+    @Test
+    void refusesABootWithNoImageAndAMeasureThatIsNoMap() {
+        assertThatThrownBy(() -> pipeline.call("podvmImage", Map.of("boot", true)))
+                .hasMessage("podvmImage: boot has no image to work on: give image: [...] to build one first, or"
+                        + " boot: [image: '<path>'].");
+        assertThatThrownBy(() -> pipeline.call("podvmImage", Map.of("image", Map.of(), "measure", "yes")))
+                .hasMessage("podvmImage: measure must be true, false or a map of podvmMeasure parameters, not 'yes'.");
     }
 }

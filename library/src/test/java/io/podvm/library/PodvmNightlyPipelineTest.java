@@ -76,7 +76,7 @@ class PodvmNightlyPipelineTest {
     void aTimerBuildMakesTheProductionImageAndUploadsItToEachProviderInParallel() {
         run(nightly());
 
-        assertThat(recorder.stagesRun()).containsExactly("parameters", "binaries", "image", "upload");
+        assertThat(recorder.stagesRun()).containsExactly("parameters", "binaries", "image", "measure", "boot", "upload");
         assertThat(recorder.only("podvmBinaries").map())
                 .containsEntry("mode", "pull").containsEntry("image", "quay.io/example/podvm-binaries:v1");
         assertThat(recorder.only("podvmMkosi").map())
@@ -105,10 +105,11 @@ class PodvmNightlyPipelineTest {
 
         assertThat(recorder.steps()).endsWith("writeFile", "archiveArtifacts", "fingerprint");
         assertThat(recorder.only("archiveArtifacts").map())
-                .containsEntry("artifacts", "build/system.manifest,podvm-results.json");
+                .containsEntry("artifacts", "build/system.manifest,build/system.pcrs.json,podvm-results.json");
         assertThat(recorder.only("fingerprint").map()).containsEntry("targets", "build/system.raw");
         assertThat(pipeline.currentBuild.get("description")).isEqualTo(
                 "production image sha256:" + StepAnswers.IMAGE_SHA256 + ", 312 packages\n"
+                        + "PCR 11 " + StepAnswers.PCR11 + "\n"
                         + "aws: aws-image-0.1.0\n"
                         + "azure: azure-image-0.1.0");
     }
@@ -119,7 +120,7 @@ class PodvmNightlyPipelineTest {
 
         assertThat(recorder.only("writeFile").map()).containsEntry("file", "podvm-results.json");
         Map<String, Object> json = map(new JsonSlurper().parseText(pipeline.files.get("podvm-results.json")));
-        assertThat(json).containsOnlyKeys("parameters", "binaries", "image", "upload");
+        assertThat(json).containsOnlyKeys("parameters", "binaries", "image", "measure", "boot", "upload");
         assertThat(map(json.get("parameters"))).containsEntry("variant", "production").containsEntry("upload", true);
         assertThat(map(json.get("image"))).containsEntry("sha256", StepAnswers.IMAGE_SHA256)
                 .containsEntry("packageCount", 312);
@@ -139,7 +140,7 @@ class PodvmNightlyPipelineTest {
         assertThat(recorder.calls("podvmUpload")).isEmpty();
         assertThat(recorder.echoes()).contains("Building the debug image with the SSH key 'podvm-debug-key', no upload.");
         assertThat(pipeline.currentBuild.get("description"))
-                .isEqualTo("debug image sha256:" + StepAnswers.IMAGE_SHA256 + ", 312 packages");
+                .isEqualTo("debug image sha256:" + StepAnswers.IMAGE_SHA256 + ", 312 packages\nPCR 11 " + StepAnswers.PCR11);
     }
 
     @Test
@@ -271,16 +272,17 @@ class PodvmNightlyPipelineTest {
 
         assertThatThrownBy(() -> run(nightly())).hasMessage("uplosi failed (exit 1)");
         assertThat(recorder.only("archiveArtifacts").map())
-                .containsEntry("artifacts", "build/system.manifest,podvm-results.json");
+                .containsEntry("artifacts", "build/system.manifest,build/system.pcrs.json,podvm-results.json");
         assertThat(recorder.only("fingerprint").map()).containsEntry("targets", "build/system.raw");
         assertThat(pipeline.currentBuild).containsEntry("result", "FAILURE")
-                .containsEntry("description", "production image sha256:" + StepAnswers.IMAGE_SHA256 + ", 312 packages");
+                .containsEntry("description", "production image sha256:" + StepAnswers.IMAGE_SHA256 + ", 312 packages"
+                        + "\nPCR 11 " + StepAnswers.PCR11);
     }
 
     @Test
     void archivesTheImageAndQcow2WhenAsked() {
         Map<String, Object> config = nightly();
-        config.put("archive", Map.of("image", true, "qcow2", true, "results", false));
+        config.put("archive", Map.of("image", true, "qcow2", true, "results", false, "pcrs", false));
         run(config);
 
         assertThat(recorder.only("archiveArtifacts").map())
@@ -312,7 +314,7 @@ class PodvmNightlyPipelineTest {
         config.put("label", "podvm");
 
         assertThatThrownBy(() -> run(config)).hasMessage("podvmNightlyPipeline does not know 'label'; it takes"
-                + " agent, cron, binaries, image, providers, archive, variant, upload, incrementVersion.");
+                + " agent, cron, binaries, image, providers, archive, variant, upload, incrementVersion, boot, measure.");
     }
 
     @Test
@@ -333,7 +335,7 @@ class PodvmNightlyPipelineTest {
         Map<String, Object> archive = nightly();
         archive.put("archive", Map.of("log", true));
         assertThatThrownBy(() -> run(archive)).hasMessage(
-                "podvmNightlyPipeline: archive does not know 'log'; it takes manifest, results, image, qcow2.");
+                "podvmNightlyPipeline: archive does not know 'log'; it takes manifest, results, pcrs, image, qcow2.");
 
         Map<String, Object> variant = nightly();
         variant.put("variant", "prod");
@@ -344,5 +346,38 @@ class PodvmNightlyPipelineTest {
         packages.put("image", Map.of("extraPackages", "strace"));
         assertThatThrownBy(() -> run(packages)).hasMessage(
                 "podvmNightlyPipeline: image.extraPackages must be a list such as ['strace'], not 'strace'.");
+    }
+
+    @Test
+    void measuresAndBootsEveryImageBeforeTheUploadAndAFailedBootStopsIt() {
+        recorder.whenCalled("podvmBoot", args -> {
+            throw new PipelineError("The image did not boot: units failed: kata-agent.service");
+        });
+
+        assertThatThrownBy(() -> run(nightly())).hasMessageContaining("did not boot");
+        assertThat(recorder.stagesRun()).containsExactly("parameters", "binaries", "image", "measure", "boot");
+        assertThat(recorder.only("podvmMeasure").map()).containsOnly(
+                Map.entry("image", WORKSPACE + "/build/system.raw"),
+                Map.entry("output", WORKSPACE + "/build/system.pcrs.json"));
+        assertThat(recorder.only("podvmBoot").map()).containsOnly(Map.entry("image", WORKSPACE + "/build/system.raw"));
+        assertThat(recorder.calls("podvmUpload")).isEmpty();
+        assertThat(pipeline.currentBuild).containsEntry("result", "FAILURE");
+    }
+
+    @Test
+    void bootAndMeasureCanBeTurnedOffOrGivenParameters() {
+        Map<String, Object> config = nightly();
+        config.put("boot", Map.of("timeout", 1800, "memory", 4096));
+        config.put("measure", false);
+        run(config);
+
+        assertThat(recorder.stagesSkipped()).contains("measure").doesNotContain("boot");
+        assertThat(recorder.only("podvmBoot").map()).containsEntry("timeout", 1800).containsEntry("memory", 4096);
+        assertThat(recorder.calls("podvmMeasure")).isEmpty();
+
+        Map<String, Object> wrong = nightly();
+        wrong.put("boot", "always");
+        assertThatThrownBy(() -> run(wrong)).hasMessage(
+                "podvmNightlyPipeline: boot must be true, false or a map of podvmBoot parameters, not 'always'.");
     }
 }

@@ -20,6 +20,34 @@ final class StepAnswers {
         recorder.whenCalled("podvmBinaries", args -> binaries());
         recorder.whenCalled("podvmMkosi", args -> image(map(args)));
         recorder.whenCalled("podvmUpload", args -> upload(map(args)));
+        recorder.whenCalled("podvmBoot", args -> boot(map(args)));
+        recorder.whenCalled("podvmMeasure", args -> measure(map(args)));
+    }
+
+    static final String PCR11 = "66a68b2f414720df41ac3555241504b762d17fdcd302cc8380abb1e596ea7f94";
+
+    static Map<String, Object> boot(Map<String, Object> args) {
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("booted", true);
+        result.put("secondsToLogin", 72.1);
+        result.put("failedUnits", List.of());
+        result.put("services", Map.of());
+        result.put("pcrs", Map.of("11", PCR11));
+        result.put("console", String.valueOf(args.get("image")).replace(".raw", ".console.log"));
+        result.put("eventLog", null);
+        result.put("accel", "tcg");
+        result.put("seconds", 80.4);
+        return result;
+    }
+
+    static Map<String, Object> measure(Map<String, Object> args) {
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("image", args.get("image"));
+        result.put("pcrs", Map.of("4", "59e4", "11", PCR11, "12", "0".repeat(64), "13", "0".repeat(64)));
+        result.put("uki", "b75e");
+        result.put("output", args.get("output"));
+        result.put("seconds", 1.4);
+        return result;
     }
 
     static Map<String, Object> binaries() {

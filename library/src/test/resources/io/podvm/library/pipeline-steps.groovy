@@ -37,7 +37,7 @@ binding.parallel = { Map branches ->
     return results
 }
 
-for (String step : ['podvmBinaries', 'podvmMkosi', 'podvmUpload', 'archiveArtifacts', 'fingerprint', 'properties']) {
+for (String step : ['podvmBinaries', 'podvmMkosi', 'podvmUpload', 'podvmBoot', 'podvmMeasure', 'archiveArtifacts', 'fingerprint', 'properties']) {
     String name = step
     binding.setVariable(name, { Object args ->
         // A copy: the library must not be able to change what was recorded afterwards.

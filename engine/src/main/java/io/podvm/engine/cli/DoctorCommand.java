@@ -14,7 +14,7 @@ import java.util.concurrent.Callable;
         description = "Checks the tools that building and uploading need; exits 1 when a needed one is missing.")
 final class DoctorCommand implements Callable<Integer> {
     @Parameters(paramLabel = "CAPABILITY", arity = "0..*",
-            description = "image, upload or binaries (default: all of them).")
+            description = "image, upload, binaries or boot (default: all of them).")
     List<String> capabilities = List.of();
 
     @Override

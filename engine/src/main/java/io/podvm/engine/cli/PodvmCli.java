@@ -13,8 +13,8 @@ import java.util.concurrent.TimeUnit;
 /** {@code podvm}: the engine from a shell, so that a build on a laptop is the build that Jenkins runs. */
 @Command(name = "podvm", mixinStandardHelpOptions = true, version = "podvm 0.1.0",
         description = "Builds confidential-containers pod VM images: guest binaries, mkosi image, cloud upload.",
-        subcommands = {MkosiCommand.class, BinariesCommand.class, UploadCommand.class, DoctorCommand.class, DiffCommand.class,
-                CommandLine.HelpCommand.class})
+        subcommands = {MkosiCommand.class, BinariesCommand.class, UploadCommand.class, BootCommand.class,
+                MeasureCommand.class, DiffCommand.class, DoctorCommand.class, CommandLine.HelpCommand.class})
 public final class PodvmCli {
     public static final int EXIT_FAILED = 1;
     public static final int EXIT_BAD_INPUT = 2;

@@ -21,6 +21,7 @@ public final class Doctor {
     public static final String IMAGE = "image";
     public static final String UPLOAD = "upload";
     public static final String BINARIES = "binaries";
+    public static final String BOOT = "boot";
 
     private static final Pattern DIGITS = Pattern.compile("(\\d+)(?:\\.\\d+)*");
 
@@ -57,6 +58,11 @@ public final class Doctor {
                 .version(Pattern.compile("uplosi version\\s+(\\S+)"), 0, "--version"));
         // The package manager mkosi runs for each distribution a tree may build (needed by trees of that one).
         checks.addAll(PackageManagers.forDoctor());
+        checks.add(ToolCheck.of(BOOT, "qemu-system-x86_64", "apt-get install qemu-system-x86 ovmf")
+                .version(Pattern.compile("version\\s+(\\d+(?:\\.\\d+)*)"), 0, "--version"));
+        checks.add(ToolCheck.of(BOOT, "swtpm", "apt-get install swtpm swtpm-tools (only for --tpm, the default)")
+                .optional().version(Pattern.compile("version\\s+(\\d+(?:\\.\\d+)*)"), 0, "--version"));
+        checks.add(ToolCheck.of(BOOT, "mcopy", "apt-get install mtools (podvm measure reads the ESP with it)"));
         return checks;
     }
 

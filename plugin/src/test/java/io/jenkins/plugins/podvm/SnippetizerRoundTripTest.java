@@ -91,6 +91,35 @@ class SnippetizerRoundTripTest {
     }
 
     @Test
+    void boot(JenkinsRule j) throws Exception {
+        SnippetizerTester st = new SnippetizerTester(j);
+        st.assertRoundTrip(new PodvmBootStep("build/system.raw"), "podvmBoot 'build/system.raw'");
+        PodvmBootStep step = new PodvmBootStep("build/system.qcow2");
+        step.setTimeout(600);
+        step.setMemory(4096);
+        step.setTpm(false);
+        step.setKeepConsole("logs/console.log");
+        st.assertRoundTrip(step, "podvmBoot image: 'build/system.qcow2', keepConsole: 'logs/console.log',"
+                + " memory: 4096, timeout: 600, tpm: false");
+    }
+
+    @Test
+    void bootForm(JenkinsRule j) throws Exception {
+        new SnippetizerTester(j).assertGenerateSnippet("{'stapler-class':'" + PodvmBootStep.class.getName()
+                + "', 'image':'build/system.raw', 'tpm':true, 'timeout':'300', 'memory':'', 'keepConsole':''}",
+                "podvmBoot image: 'build/system.raw', timeout: 300", null);
+    }
+
+    @Test
+    void measure(JenkinsRule j) throws Exception {
+        SnippetizerTester st = new SnippetizerTester(j);
+        st.assertRoundTrip(new PodvmMeasureStep("build/system.raw"), "podvmMeasure 'build/system.raw'");
+        PodvmMeasureStep step = new PodvmMeasureStep("build/system.raw");
+        step.setOutput("build/system.pcrs.json");
+        st.assertRoundTrip(step, "podvmMeasure image: 'build/system.raw', output: 'build/system.pcrs.json'");
+    }
+
+    @Test
     void aMapInTheJenkinsfileMakesTheSameStepAsItsList(JenkinsRule j) throws Exception {
         // The Jenkinsfile syntax users have: maps for buildArgs and settings. The snippet is the list form.
         Map<String, Object> arguments = new LinkedHashMap<>();

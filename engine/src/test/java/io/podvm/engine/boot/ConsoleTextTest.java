@@ -1,0 +1,53 @@
+package io.podvm.engine.boot;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Reading systemd's and bash's console output, with lines as a real boot of the debug image printed them. */
+class ConsoleTextTest {
+    private static final String BOOT = "[\u001B[0;1;31mFAILED\u001B[0m] Failed to start \u001B[0;1;39msystemd-pc…e\u001B[0m"
+            + " - TPM2 PCR Barrier (initrd).\r\n"
+            + "[\u001B[0;32m  OK  \u001B[0m] Reached target \u001B[0;1;39mmulti-user.target\u001B[0m - Multi-User System.\r\n"
+            + "\r\nlocalhost login: root (automatic login)\r\n\r\n"
+            + "Last login: Tue Dec  1 09:05:05 UTC 2026 on tty1\r\n"
+            + "\u001B[?2004hroot@localhost:~# ";
+
+    @Test
+    void theAutologinShellIsFoundBehindTheBracketedPasteSequence() {
+        String text = ConsoleText.printable(BOOT);
+        var login = ConsoleText.LOGIN.matcher(text);
+        assertThat(login.find()).isTrue();
+        assertThat(ConsoleText.SHELL.matcher(login.group()).matches()).isTrue();
+    }
+
+    @Test
+    void aPlainLoginPromptIsNotAShell() {
+        var login = ConsoleText.LOGIN.matcher(ConsoleText.printable("Debian GNU/Linux 12 localhost ttyS0\r\n\r\n"
+                + "localhost login: "));
+        assertThat(login.find()).isTrue();
+        assertThat(ConsoleText.SHELL.matcher(login.group()).matches()).isFalse();
+        assertThat(ConsoleText.LOGIN.matcher("localhost login: root (automatic login)\n").find()).isFalse();
+    }
+
+    @Test
+    void failedUnitsAndTheDefaultTargetAreReadThroughTheColours() {
+        assertThat(ConsoleText.failedOnConsole(BOOT)).containsExactly("systemd-pc…e - TPM2 PCR Barrier (initrd)");
+        assertThat(ConsoleText.reachedDefaultTarget(BOOT)).isTrue();
+        assertThat(ConsoleText.reachedDefaultTarget("Reached target basic.target - Basic System.")).isFalse();
+    }
+
+    @Test
+    void aCommandsOutputIsWhatLiesBetweenItsMarkerLinesNotTheEchoOfTheCommand() {
+        String console = "root@localhost:~# echo \"@@PODVM-$((1*7))-BEGIN\"; uname; echo \"@@PODVM-$((1*7))-END\"\r\n"
+                + "\u001B[?2004l\r@@PODVM-7-BEGIN\r\nLinux\r\n@@PODVM-7-END\r\n\u001B[?2004hroot@localhost:~# ";
+        assertThat(ConsoleText.between(ConsoleText.printable(console), "@@PODVM-7-BEGIN", "@@PODVM-7-END"))
+                .isEqualTo("Linux\n");
+    }
+
+    @Test
+    void withEchoOffTheBeginMarkerFollowsThePromptOnItsLine() {
+        String console = "root@localhost:~# @@PODVM-14-BEGIN\r\ndegraded\r\n@@PODVM-14-END\r\nroot@localhost:~# ";
+        assertThat(ConsoleText.between(console, "@@PODVM-14-BEGIN", "@@PODVM-14-END")).isEqualTo("degraded\n");
+    }
+}
