@@ -60,6 +60,19 @@ final class MkosiCommand implements Callable<Integer> {
             + " (default: ~/.cache/podvm/mkosi-packages).")
     String packageCache;
 
+    @Option(names = "--source-date-epoch", paramLabel = "SECONDS", description = "The time every file in the image"
+            + " is clamped to (mkosi SourceDateEpoch=; default: the tree's last git commit, the bundled definition's"
+            + " recorded time, else now; printed in the result).")
+    String sourceDateEpoch;
+
+    @Option(names = "--seed", paramLabel = "UUID", description = "The seed of the partition and file system UUIDs"
+            + " (mkosi Seed=; default: derived from the image's name; printed in the result).")
+    String seed;
+
+    @Option(names = "--check-reproducible", description = "Build twice, each in a fresh stage with the same package"
+            + " cache, and compare the images; on a difference, name where they differ (diffoscope).")
+    boolean checkReproducible;
+
     @Option(names = "--json", description = "Print the result as one JSON line, last on stdout.")
     boolean json;
 
@@ -71,7 +84,8 @@ final class MkosiCommand implements Callable<Integer> {
     public Integer call() {
         ImageRequest.Builder request = ImageRequest.builder().dir(dir).variant(variant).distribution(distribution)
                 .release(release).binariesTree(binariesTree).extraPackages(extraPackages).qcow2(qcow2)
-                .outputDir(outputDir).mkosi(mkosi).packageCache(packageCache);
+                .outputDir(outputDir).mkosi(mkosi).packageCache(packageCache)
+                .sourceDateEpoch(sourceDateEpoch).seed(seed).checkReproducible(checkReproducible);
         if (authorizedKeys != null) {
             request.authorizedKeys(SshKeys.readKeyFile(authorizedKeys, "--authorized-keys"), "--authorized-keys");
         }

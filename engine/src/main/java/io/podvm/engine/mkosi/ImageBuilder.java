@@ -52,12 +52,21 @@ public final class ImageBuilder {
         try (OutputLock lock = OutputLock.take(OutputDirectory.prepare(plan.outputDir()), "podvm mkosi")) {
             packageCache(plan.packageCache());
             Path stage = createStage(plan.outputDir());
+            Path rebuild = request.checkReproducible() ? createStage(plan.outputDir()) : null;
             try {
-                return buildIn(request, plan, stage, start);
+                // The check's second image is built first, so that a failure of either publishes nothing.
+                ReproducibilityCheck.Run other = rebuild == null ? null : timed(() -> buildOnly(request, plan, rebuild));
+                long published = System.nanoTime();
+                ImageResult result = buildIn(request, plan, stage, start);
+                return other == null ? result : new ReproducibilityCheck(log).compare(result,
+                        Math.round((System.nanoTime() - published) / 1e7) / 100.0, other, rebuild.resolve("compare"));
             } catch (IOException e) {
                 throw new PodvmException("The image build failed: " + e + ".", e);
             } finally {
                 deleteStage(stage);
+                if (rebuild != null) {
+                    deleteStage(rebuild);
+                }
             }
         }
     }
@@ -81,7 +90,8 @@ public final class ImageBuilder {
     }
 
     /** Everything the build needs, checked before any long work starts. */
-    private record Plan(MkosiTool mkosi, Path qemuImg, Path tree, Path binaries, Path outputDir, Path packageCache) {
+    private record Plan(MkosiTool mkosi, Path qemuImg, Path tree, Path binaries, Path outputDir, Path packageCache,
+            ReproducibleInputs inputs) {
     }
 
     private Plan check(ImageRequest request) {
@@ -94,14 +104,11 @@ public final class ImageBuilder {
                 : null;
         Path cache = checkPackageCache(request.packageCache() != null ? resolve(request.packageCache()) : defaultPackageCache());
         MkosiTool mkosi = MkosiTool.detect(request.mkosi(), log);
-        return new Plan(mkosi, qemuImg, tree, binaries, outputDir, cache);
+        return new Plan(mkosi, qemuImg, tree, binaries, outputDir, cache, ReproducibleInputs.of(request, tree));
     }
 
     private ImageResult buildIn(ImageRequest request, Plan plan, Path stage, long start) throws IOException {
-        Path tree = stage.resolve("tree");
-        stageTree(request, plan, tree);
-        MkosiSummary summary = summary(request, plan, tree);
-        runBuild(request, plan, tree);
+        MkosiSummary summary = buildOnly(request, plan, stage);
         Path image = summary.image().toRealPath();
         Path manifest = Files.exists(summary.manifest()) ? summary.manifest().toRealPath() : null;
         Path qcow2 = plan.qemuImg() == null ? null : convertToQcow2(plan.qemuImg(), image);
@@ -115,13 +122,29 @@ public final class ImageBuilder {
         return new ImageResult(placed.next().toString(), qcow2 == null ? null : placed.next().toString(), sha256,
                 size, manifest == null ? null : placed.next().toString(), packages,
                 plan.mkosi().version().toString(), request.variant().id(), request.distribution(),
-                Math.round((System.nanoTime() - start) / 1e7) / 100.0);
+                Math.round((System.nanoTime() - start) / 1e7) / 100.0, plan.inputs(), null);
+    }
+
+    /** Stages the tree in {@code stage} and runs mkosi there; the outputs stay in the stage. */
+    private MkosiSummary buildOnly(ImageRequest request, Plan plan, Path stage) throws IOException {
+        Path tree = stage.resolve("tree");
+        stageTree(request, plan, tree);
+        MkosiSummary summary = summary(request, plan, tree);
+        runBuild(request, plan, tree);
+        return summary;
+    }
+
+    private static ReproducibilityCheck.Run timed(ReproducibilityCheck.Build build) throws IOException {
+        long start = System.nanoTime();
+        Path image = build.run().image().toRealPath();
+        return new ReproducibilityCheck.Run(image, Sha256.of(image), Math.round((System.nanoTime() - start) / 1e7) / 100.0);
     }
 
     /** The tree mkosi is given: the definition with the request applied, in the layout this mkosi reads. */
     private void stageTree(ImageRequest request, Plan plan, Path tree) throws IOException {
         new TreeStager(log).stage(request, plan.binaries(), tree);
         new PresetTranslator(log).translate(tree, plan.mkosi().version());
+        plan.inputs().writeSeed(tree);
     }
 
     private MkosiSummary summary(ImageRequest request, Plan plan, Path tree) {
@@ -157,6 +180,7 @@ public final class ImageBuilder {
         if (request.release() != null) {
             command.add("--release=" + request.release());
         }
+        command.addAll(plan.inputs().mkosiOptions());
         command.addAll(List.of(tail));
         return command;
     }

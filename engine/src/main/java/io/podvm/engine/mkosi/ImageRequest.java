@@ -34,6 +34,9 @@ public final class ImageRequest implements Serializable {
     private final String outputDir;
     private final String mkosi;
     private final String packageCache;
+    private final Long sourceDateEpoch;
+    private final String seed;
+    private final boolean checkReproducible;
 
     private ImageRequest(Builder b) {
         this.dir = b.dir;
@@ -47,6 +50,9 @@ public final class ImageRequest implements Serializable {
         this.outputDir = b.outputDir;
         this.mkosi = b.mkosi;
         this.packageCache = b.packageCache;
+        this.sourceDateEpoch = b.sourceDateEpoch;
+        this.seed = b.seed;
+        this.checkReproducible = b.checkReproducible;
     }
 
     public static Builder builder() {
@@ -105,6 +111,21 @@ public final class ImageRequest implements Serializable {
         return packageCache == null ? null : Path.of(packageCache);
     }
 
+    /** mkosi's SourceDateEpoch= in seconds, or null for the default ({@link ReproducibleInputs}). */
+    public Long sourceDateEpoch() {
+        return sourceDateEpoch;
+    }
+
+    /** The UUID systemd-repart's UUIDs are derived from, or null for one derived from the image's name. */
+    public String seed() {
+        return seed;
+    }
+
+    /** Build twice in fresh stages and compare the images. */
+    public boolean checkReproducible() {
+        return checkReproducible;
+    }
+
     /** Collects the options; {@link #build()} checks them together, so that each error names its field. */
     public static final class Builder {
         private String dir;
@@ -118,6 +139,9 @@ public final class ImageRequest implements Serializable {
         private String outputDir = "build";
         private String mkosi = "mkosi";
         private String packageCache;
+        private Long sourceDateEpoch;
+        private String seed;
+        private boolean checkReproducible;
 
         private Builder() {
         }
@@ -187,6 +211,22 @@ public final class ImageRequest implements Serializable {
 
         public Builder packageCache(String value) {
             this.packageCache = blankToNull(value);
+            return this;
+        }
+
+        /** Seconds since 1970 as text (a CLI option, a step parameter); blank for the default. */
+        public Builder sourceDateEpoch(String value) {
+            this.sourceDateEpoch = value == null || value.isBlank() ? null : ReproducibleRequest.epoch(value.trim());
+            return this;
+        }
+
+        public Builder seed(String value) {
+            this.seed = value == null || value.isBlank() ? null : ReproducibleRequest.seed(value.trim());
+            return this;
+        }
+
+        public Builder checkReproducible(boolean value) {
+            this.checkReproducible = value;
             return this;
         }
 

@@ -6,7 +6,8 @@ import java.util.Map;
 
 /** What an image build produced; {@link #toMap()} is the CLI's JSON and the step's return value. */
 public record ImageResult(String image, String qcow2, String sha256, long sizeBytes, String manifest,
-        int packageCount, String mkosiVersion, String variant, String distribution, double seconds)
+        int packageCount, String mkosiVersion, String variant, String distribution, double seconds,
+        ReproducibleInputs inputs, ReproducibilityCheck.Report check)
         implements Serializable {
 
     public Map<String, Object> toMap() {
@@ -21,6 +22,20 @@ public record ImageResult(String image, String qcow2, String sha256, long sizeBy
         map.put("variant", variant);
         map.put("distribution", distribution);
         map.put("seconds", seconds);
+        if (inputs != null) {
+            map.put("sourceDateEpoch", inputs.sourceDateEpoch());
+            map.put("sourceDateEpochFrom", inputs.epochOrigin());
+            map.put("seed", inputs.seed());
+        }
+        if (check != null) {
+            check.addTo(map);
+        }
         return map;
+    }
+
+    /** The same result with the reproducibility check's findings. */
+    ImageResult withCheck(ReproducibilityCheck.Report report) {
+        return new ImageResult(image, qcow2, sha256, sizeBytes, manifest, packageCount, mkosiVersion, variant,
+                distribution, seconds, inputs, report);
     }
 }
