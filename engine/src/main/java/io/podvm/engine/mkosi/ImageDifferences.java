@@ -35,7 +35,8 @@ final class ImageDifferences {
     static final int MAX_FILES = 25;
     private static final Duration TOOL_TIMEOUT = Duration.ofMinutes(5);
     private static final Duration DIFFOSCOPE_TIMEOUT = Duration.ofMinutes(20);
-    private static final Pattern REPORT_FILE = Pattern.compile("^(?:│ {3})?├── (.+)$");
+    /** diffoscope's text report names the second tree's side of each differing file: "│ ├── +++ b/etc/x". */
+    private static final Pattern REPORT_FILE = Pattern.compile("^(?:│ )*├── \\+\\+\\+ (.+)$");
 
     private final BuildLog log;
     private final ProcessRunner runner;
@@ -152,7 +153,7 @@ final class ImageDifferences {
         return found;
     }
 
-    /** The files diffoscope names first; its whole report stays in the log directory of the check. */
+    /** The files diffoscope names first; its report goes with the check's stage. */
     private List<String> diffoscope(String name, Path da, Path db) throws IOException {
         Path report = scratch.resolve(da.getFileName() + ".diffoscope.txt");
         Path diffoscope = Executables.find("diffoscope").orElse(null);
@@ -163,15 +164,18 @@ final class ImageDifferences {
         runner.run(ExecSpec.of(diffoscope.toString(), "--no-progress", "--exclude-directory-metadata=no",
                 "--text", report.toString(), da.toString(), db.toString()).timeout(DIFFOSCOPE_TIMEOUT)
                 .onStdout(line -> { }));
-        List<String> files = new ArrayList<>();
+        List<String> named = new ArrayList<>();
         if (Files.exists(report)) {
             try (var lines = Files.lines(report)) {
                 lines.map(REPORT_FILE::matcher).filter(Matcher::matches).map(m -> m.group(1))
-                        .filter(f -> !f.startsWith(da.toString()) && !f.startsWith(db.toString()))
-                        .distinct().limit(MAX_FILES).forEach(f -> files.add(name + ": " + f));
+                        .filter(f -> f.startsWith(db + "/")).map(f -> f.substring(db.toString().length()))
+                        .forEach(named::add);
             }
         }
-        return files.isEmpty() ? List.of(name + ": diffoscope named no file (report: " + report + ")") : files;
+        // A directory is named before the files in it that differ; name it only when nothing inside it is.
+        List<String> files = named.stream().filter(f -> named.stream().noneMatch(o -> o.startsWith(f + "/")))
+                .distinct().limit(MAX_FILES).map(f -> name + ": " + f).toList();
+        return files.isEmpty() ? List.of(name + ": diffoscope named no file") : files;
     }
 
     private static List<String> changedLines(String what, List<String> a, List<String> b) {
