@@ -70,12 +70,14 @@ public record ReproducibleInputs(long sourceDateEpoch, String epochOrigin, Strin
     }
 
     /**
-     * {@code Seed=} is not universal: mkosi drops it from the command line for subimages, so it goes into a
-     * drop-in of every image directory (and the top level) of the staged tree.
+     * {@code Seed=} and {@code Environment=} are not universal: mkosi drops them from the command line for
+     * subimages, so they go into a drop-in of every image directory (and the top level) of the staged tree.
+     * mkosi passes its environment to systemd-repart, which runs mkfs.ext4 without a time of its own:
+     * e2fsprogs before 1.47.1 ignores SOURCE_DATE_EPOCH, so the superblock and inode times would be now.
      */
     void writeSeed(Path tree) throws IOException {
-        String text = "# Written by podvm: the seed of systemd-repart's UUIDs, the same in every rebuild.\n"
-                + "[Output]\nSeed=" + seed + "\n";
+        String text = "# Written by podvm: the same UUIDs and file system times in every rebuild.\n"
+                + "[Output]\nSeed=" + seed + "\n\n[Content]\nEnvironment=E2FSPROGS_FAKE_TIME=" + sourceDateEpoch + "\n";
         List<Path> dirs = new ArrayList<>(List.of(tree));
         for (String layout : List.of(PresetTranslator.PRESETS, PresetTranslator.IMAGES)) {
             Path images = tree.resolve(layout);

@@ -88,7 +88,7 @@ class ReproducibleInputsTest {
 
         for (String dir : new String[] {"", "mkosi.images/initrd/", "mkosi.images/system/"}) {
             assertThat(tree.resolve(dir + ReproducibleInputs.DROP_IN)).content()
-                    .contains("[Output]\nSeed=0b5c3a43-61d5-4b7f-9f1e-0a1d2c3e4f50\n");
+                    .contains("[Output]\nSeed=0b5c3a43-61d5-4b7f-9f1e-0a1d2c3e4f50\n", "Environment=E2FSPROGS_FAKE_TIME=1\n");
         }
     }
 
