@@ -144,7 +144,7 @@ public final class ImageBuilder {
     private void stageTree(ImageRequest request, Plan plan, Path tree) throws IOException {
         new TreeStager(log).stage(request, plan.binaries(), tree);
         new PresetTranslator(log).translate(tree, plan.mkosi().version());
-        plan.inputs().writeSeed(tree);
+        plan.inputs().writeDropIns(tree);
     }
 
     private MkosiSummary summary(ImageRequest request, Plan plan, Path tree) {

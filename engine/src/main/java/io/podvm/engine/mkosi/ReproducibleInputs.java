@@ -3,6 +3,7 @@ package io.podvm.engine.mkosi;
 import io.podvm.engine.AbortedException;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -27,6 +28,8 @@ public record ReproducibleInputs(long sourceDateEpoch, String epochOrigin, Strin
 
     /** Where a drop-in with the seed goes in each image directory of the staged tree. */
     static final String DROP_IN = "mkosi.conf.d/90-podvm-reproducible.conf";
+    /** Not *.conf: systemd-repart reads those in mkosi.repart/ as partitions. */
+    static final String MKE2FS_CONFIG = "podvm-mke2fs.config";
 
     /**
      * The request's values, or the defaults: the commit time of the user's tree when it is a git checkout, the
@@ -72,12 +75,13 @@ public record ReproducibleInputs(long sourceDateEpoch, String epochOrigin, Strin
     /**
      * {@code Seed=} and {@code Environment=} are not universal: mkosi drops them from the command line for
      * subimages, so they go into a drop-in of every image directory (and the top level) of the staged tree.
-     * mkosi passes its environment to systemd-repart, which runs mkfs.ext4 without a time of its own:
-     * e2fsprogs before 1.47.1 ignores SOURCE_DATE_EPOCH, so the superblock and inode times would be now.
+     * mkosi passes its environment to systemd-repart, which runs mkfs.ext4 with neither a time nor a hash
+     * seed: e2fsprogs 1.47.0 ignores SOURCE_DATE_EPOCH (E2FSPROGS_FAKE_TIME fixes the times) and draws the
+     * directory hash seed at random (an mke2fs.conf with {@code options = hash_seed=} fixes it). That file
+     * lies in the image's mkosi.repart/, which mkosi mounts where systemd-repart runs; repart reads only
+     * *.conf there.
      */
-    void writeSeed(Path tree) throws IOException {
-        String text = "# Written by podvm: the same UUIDs and file system times in every rebuild.\n"
-                + "[Output]\nSeed=" + seed + "\n\n[Content]\nEnvironment=E2FSPROGS_FAKE_TIME=" + sourceDateEpoch + "\n";
+    void writeDropIns(Path tree) throws IOException {
         List<Path> dirs = new ArrayList<>(List.of(tree));
         for (String layout : List.of(PresetTranslator.PRESETS, PresetTranslator.IMAGES)) {
             Path images = tree.resolve(layout);
@@ -88,9 +92,27 @@ public record ReproducibleInputs(long sourceDateEpoch, String epochOrigin, Strin
             }
         }
         for (Path dir : dirs) {
+            StringBuilder text = new StringBuilder("# Written by podvm: the same UUIDs and file system times in every"
+                    + " rebuild.\n[Output]\nSeed=" + seed + "\n\n[Content]\nEnvironment=E2FSPROGS_FAKE_TIME="
+                    + sourceDateEpoch + "\n");
+            Path repart = dir.resolve("mkosi.repart");
+            if (Files.isDirectory(repart)) {
+                Path config = repart.resolve(MKE2FS_CONFIG);
+                Files.writeString(config, mke2fsConfig());
+                text.append("Environment=MKE2FS_CONFIG=").append(config.toAbsolutePath()).append('\n');
+            }
             Path dropIn = dir.resolve(DROP_IN);
             Files.createDirectories(dropIn.getParent());
-            Files.writeString(dropIn, text);
+            Files.writeString(dropIn, text.toString());
+        }
+    }
+
+    private String mke2fsConfig() throws IOException {
+        try (InputStream in = ReproducibleInputs.class.getResourceAsStream("mke2fs.conf")) {
+            if (in == null) {
+                throw new IOException("mke2fs.conf is missing from the engine jar");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8).replace("@HASH_SEED@", seed);
         }
     }
 

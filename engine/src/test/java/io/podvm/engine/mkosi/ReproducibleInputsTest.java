@@ -80,16 +80,43 @@ class ReproducibleInputsTest {
     void theSeedGoesIntoEveryImageOfTheStagedTree() throws Exception {
         Path tree = Files.createDirectories(work.resolve("staged"));
         Files.createDirectories(tree.resolve("mkosi.images/initrd"));
-        Files.createDirectories(tree.resolve("mkosi.images/system"));
+        Files.createDirectories(tree.resolve("mkosi.images/system/mkosi.repart"));
         Files.writeString(tree.resolve("mkosi.images/system.conf"), "[Output]\n");
         ReproducibleInputs inputs = new ReproducibleInputs(1, "given", "0b5c3a43-61d5-4b7f-9f1e-0a1d2c3e4f50");
 
-        inputs.writeSeed(tree);
+        inputs.writeDropIns(tree);
 
         for (String dir : new String[] {"", "mkosi.images/initrd/", "mkosi.images/system/"}) {
             assertThat(tree.resolve(dir + ReproducibleInputs.DROP_IN)).content()
                     .contains("[Output]\nSeed=0b5c3a43-61d5-4b7f-9f1e-0a1d2c3e4f50\n", "Environment=E2FSPROGS_FAKE_TIME=1\n");
         }
+        Path mke2fs = tree.resolve("mkosi.images/system/mkosi.repart/" + ReproducibleInputs.MKE2FS_CONFIG);
+        assertThat(tree.resolve("mkosi.images/system/" + ReproducibleInputs.DROP_IN)).content()
+                .contains("Environment=MKE2FS_CONFIG=" + mke2fs.toAbsolutePath() + "\n");
+        assertThat(tree.resolve("mkosi.images/initrd/" + ReproducibleInputs.DROP_IN)).content()
+                .doesNotContain("MKE2FS_CONFIG");
+        assertThat(mke2fs).content().contains("options = hash_seed=0b5c3a43-61d5-4b7f-9f1e-0a1d2c3e4f50\n");
+    }
+
+    /** The mke2fs.conf podvm writes makes mkfs.ext4 (as systemd-repart 254 runs it) give the same bytes twice. */
+    @Test
+    void theMke2fsConfigMakesTwoExt4FileSystemsIdentical() throws Exception {
+        Path tree = Files.createDirectories(work.resolve("fixed/mkosi.images/system/mkosi.repart"));
+        new ReproducibleInputs(1700000000L, "given", "0b5c3a43-61d5-4b7f-9f1e-0a1d2c3e4f50").writeDropIns(work.resolve("fixed"));
+        Path content = Files.createDirectories(work.resolve("content/etc"));
+        Files.writeString(content.resolve("a"), "a\n");
+        Map<String, String> env = Map.of("MKE2FS_CONFIG", tree.resolve(ReproducibleInputs.MKE2FS_CONFIG).toString(),
+                "E2FSPROGS_FAKE_TIME", "1700000000");
+        for (String image : new String[] {"1.img", "2.img"}) {
+            // systemd-repart 254's arguments for ext4 (src/shared/mkfs-util.c).
+            TestCommands.run(Duration.ofMinutes(1), env, null, "mkfs.ext4", "-q", "-L", "root", "-U",
+                    "11111111-2222-3333-4444-555555555555", "-I", "256", "-O", "has_journal", "-m", "0", "-E",
+                    "nodiscard,lazy_itable_init=1", "-b", "4096", "-T", "default", "-d", content.getParent().toString(),
+                    work.resolve(image).toString(), "16M");
+        }
+        assertThat(Files.mismatch(work.resolve("1.img"), work.resolve("2.img"))).isEqualTo(-1L);
+        assertThat(TestCommands.run("dumpe2fs", "-h", work.resolve("1.img").toString()))
+                .contains("Directory Hash Seed:      0b5c3a43-61d5-4b7f-9f1e-0a1d2c3e4f50");
     }
 
     @Test
