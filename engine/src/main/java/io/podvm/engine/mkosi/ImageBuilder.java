@@ -131,6 +131,9 @@ public final class ImageBuilder {
         stageTree(request, plan, tree);
         MkosiSummary summary = summary(request, plan, tree);
         runBuild(request, plan, tree);
+        if (Files.isRegularFile(summary.image())) {
+            new Ext4ChangeTimes(log).clamp(summary.image(), plan.inputs().sourceDateEpoch(), stage.resolve("ext4"));
+        }
         return summary;
     }
 

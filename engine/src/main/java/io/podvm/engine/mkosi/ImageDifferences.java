@@ -134,23 +134,50 @@ final class ImageDifferences {
         Path da = Files.createDirectories(scratch.resolve("a-" + number));
         Path db = Files.createDirectories(scratch.resolve("b-" + number));
         List<String> found = new ArrayList<>();
-        if (blkidType(fa).equals("ext4")) {
+        String type = blkidType(fa);
+        if (type.equals("ext4")) {
             found.addAll(changedLines(name + " superblock", tool("dumpe2fs", "-h", fa.toString()),
-                    tool("dumpe2fs", "-h", fb.toString())));
-            tool("debugfs", "-R", "rdump / " + da, fa.toString());
-            tool("debugfs", "-R", "rdump / " + db, fb.toString());
-        } else if (blkidType(fa).equals("vfat")) {
+                    tool("dumpe2fs", "-h", fb.toString()), fa, fb));
+            // A read-only loop mount shows every file as it is, times of links and directories included;
+            // debugfs rdump would give those the time of unpacking, and diffoscope would report that.
+            boolean mountedA = mount(fa, da);
+            boolean mountedB = mountedA && mount(fb, db);
+            try {
+                if (mountedB) {
+                    found.addAll(diffoscope(name, da, db));
+                }
+            } finally {
+                if (mountedB) {
+                    unmount(db);
+                }
+                if (mountedA) {
+                    unmount(da);
+                }
+            }
+        } else if (type.equals("vfat")) {
             found.addAll(changedLines(name + " boot sector", tool("minfo", "-i", fa.toString(), "::"),
-                    tool("minfo", "-i", fb.toString(), "::")));
+                    tool("minfo", "-i", fb.toString(), "::"), fa, fb));
             tool("mcopy", "-s", "-p", "-m", "-n", "-i", fa.toString(), "::/", da.toString());
             tool("mcopy", "-s", "-p", "-m", "-n", "-i", fb.toString(), "::/", db.toString());
-        } else {
-            return found;
+            found.addAll(diffoscope(name, da, db));
         }
         Files.deleteIfExists(fa);
         Files.deleteIfExists(fb);
-        found.addAll(diffoscope(name, da, db));
         return found;
+    }
+
+    private boolean mount(Path partition, Path dir) {
+        ExecResult r = runner.run(ExecSpec.of("mount", "-o", "ro,loop,noload", partition.toString(), dir.toString())
+                .timeout(TOOL_TIMEOUT).captureOutput());
+        if (!r.succeeded()) {
+            log.warn("Cannot mount " + partition + " to compare its files (" + String.join(" ", r.output())
+                    + "); the differing files are not listed.");
+        }
+        return r.succeeded();
+    }
+
+    private void unmount(Path dir) {
+        runner.run(ExecSpec.of("umount", dir.toString()).timeout(TOOL_TIMEOUT).captureOutput());
     }
 
     /** The files diffoscope names first; its report goes with the check's stage. */
@@ -178,11 +205,14 @@ final class ImageDifferences {
         return files.isEmpty() ? List.of(name + ": diffoscope named no file") : files;
     }
 
-    private static List<String> changedLines(String what, List<String> a, List<String> b) {
+    /** The lines that differ, once the names of the two partition files (which the tools print) are equal. */
+    private static List<String> changedLines(String what, List<String> a, List<String> b, Path fa, Path fb) {
         List<String> found = new ArrayList<>();
         for (int i = 0; i < Math.min(a.size(), b.size()); i++) {
-            if (!Objects.equals(a.get(i), b.get(i))) {
-                found.add(what + ": '" + a.get(i).trim() + "' vs '" + b.get(i).trim() + "'");
+            String la = a.get(i).replace(fa.toString(), "PARTITION").trim();
+            String lb = b.get(i).replace(fb.toString(), "PARTITION").trim();
+            if (!Objects.equals(la, lb)) {
+                found.add(what + ": '" + la + "' vs '" + lb + "'");
             }
         }
         return found;

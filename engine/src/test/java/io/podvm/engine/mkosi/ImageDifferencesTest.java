@@ -8,6 +8,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.List;
@@ -47,7 +48,10 @@ class ImageDifferencesTest {
     @Test
     void identicalPartitionsWithADifferentTableAreReportedAsTheTable() throws Exception {
         Path a = disk("c", "same\n", "11111111-2222-3333-4444-555555555555");
+        Thread.sleep(1100); // another second: mkfs.ext4 copies the trees' change times, which differ now
         Path b = disk("d", "same\n", "11111111-2222-3333-4444-555555555555");
+        new Ext4ChangeTimes(TestLogs.discard()).clamp(a, 1_700_000_000L, work.resolve("clamp"));
+        new Ext4ChangeTimes(TestLogs.discard()).clamp(b, 1_700_000_000L, work.resolve("clamp"));
         TestCommands.run(Duration.ofMinutes(1), Map.of(), null, "sfdisk", "--quiet", "--disk-id", b.toString(),
                 "C0FFEE00-0000-4000-8000-000000000001");
 
@@ -57,13 +61,29 @@ class ImageDifferencesTest {
                 + " C0FFEE00-0000-4000-8000-000000000001");
     }
 
+    /** mkfs.ext4 copies each file's change time; podvm sets them all to the source date epoch. */
+    @Test
+    void theChangeTimesOfAnExt4PartitionAreSetToTheEpoch() throws Exception {
+        Path disk = disk("e", "x\n", "11111111-2222-3333-4444-555555555555");
+        String partition = disk + "?offset=1048576";
+        assertThat(TestCommands.run("debugfs", "-R", "stat /etc/changed", partition)).doesNotContain("ctime: 0x6553f100:");
+
+        new Ext4ChangeTimes(TestLogs.discard()).clamp(disk, 1_700_000_000L, work.resolve("clamp-e"));
+
+        for (String file : List.of("/etc", "/etc/changed", "/etc/same")) {
+            assertThat(TestCommands.run("debugfs", "-R", "stat " + file, partition)).contains("ctime: 0x6553f100:");
+        }
+    }
+
     /** A 32 MiB GPT disk whose one ext4 partition holds /etc/same and /etc/changed, all at one fixed time. */
     private Path disk(String name, String changed, String uuid) throws Exception {
         Path tree = Files.createDirectories(work.resolve(name + "-tree/etc"));
         Files.writeString(tree.resolve("same"), "same\n");
         Files.writeString(tree.resolve("changed"), changed);
         for (Path p : List.of(tree.resolve("same"), tree.resolve("changed"), tree, tree.getParent())) {
-            Files.setLastModifiedTime(p, FileTime.fromMillis(1_700_000_000_000L));
+            // Access times too, as mkosi clamps both; change times cannot be set (Ext4ChangeTimes' reason).
+            FileTime time = FileTime.fromMillis(1_700_000_000_000L);
+            Files.getFileAttributeView(p, BasicFileAttributeView.class).setTimes(time, time, null);
         }
         Path disk = work.resolve(name + ".raw");
         Path part = work.resolve(name + ".ext4");
