@@ -132,7 +132,9 @@ public final class ImageBuilder {
         MkosiSummary summary = summary(request, plan, tree);
         runBuild(request, plan, tree);
         if (Files.isRegularFile(summary.image())) {
+            // What mkfs.ext4 and mkfs.vfat (as systemd-repart 254 runs them) take from the clock: see the classes.
             new Ext4ChangeTimes(log).clamp(summary.image(), plan.inputs().sourceDateEpoch(), stage.resolve("ext4"));
+            new VfatLabelTime(log).clamp(summary.image(), plan.inputs().sourceDateEpoch());
         }
         return summary;
     }
