@@ -141,6 +141,20 @@ class RealImageBuildTest {
         }
     }
 
+    /** podvm sets the ext4 change times with debugfs after mkosi: the file system must still check clean. */
+    @Test
+    void theRootFileSystemChecksCleanAndItsChangeTimesAreTheEpoch() throws IOException {
+        for (Path image : List.of(debugImage(), Path.of(production.image()))) {
+            long offset = new DiskImage(image).partitions().stream()
+                    .filter(p -> p.type().equalsIgnoreCase(DiskImage.ROOT_X86_64_TYPE)).findFirst().orElseThrow()
+                    .startSector() * 512;
+            String partition = image + "?offset=" + offset;
+            assertThat(DiskImage.run("e2fsck", "-fn", partition)).contains("Pass 5");
+            assertThat(DiskImage.run("debugfs", "-R", "stat /usr/local/bin/podvm-test-agent", partition))
+                    .contains(String.format("ctime: 0x%08x:", ReproducibleInputs.BUNDLED_SOURCE_DATE_EPOCH));
+        }
+    }
+
     /** The result names the time and seed mkosi was given, and every file of the image is clamped to that time. */
     @Test
     void theImagesAreBuiltWithARecordedTimeAndSeed() throws IOException {
