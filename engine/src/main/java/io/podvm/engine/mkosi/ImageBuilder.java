@@ -149,7 +149,7 @@ public final class ImageBuilder {
     private void stageTree(ImageRequest request, Plan plan, Path tree) throws IOException {
         new TreeStager(log).stage(request, plan.binaries(), tree);
         new PresetTranslator(log).translate(tree, plan.mkosi().version());
-        plan.inputs().writeDropIns(tree);
+        plan.inputs().writeDropIns(tree, plan.mkosi().version());
     }
 
     private MkosiSummary summary(ImageRequest request, Plan plan, Path tree) {

@@ -81,7 +81,9 @@ public record ReproducibleInputs(long sourceDateEpoch, String epochOrigin, Strin
      * lies in the image's mkosi.repart/, which mkosi mounts where systemd-repart runs; repart reads only
      * *.conf there.
      */
-    void writeDropIns(Path tree) throws IOException {
+    void writeDropIns(Path tree, MkosiVersion version) throws IOException {
+        // Environment= moved from [Content] to [Build] in mkosi 25, which warns about the old place.
+        String environmentSection = version.atLeast(25) ? "Build" : "Content";
         List<Path> dirs = new ArrayList<>(List.of(tree));
         for (String layout : List.of(PresetTranslator.PRESETS, PresetTranslator.IMAGES)) {
             Path images = tree.resolve(layout);
@@ -93,7 +95,7 @@ public record ReproducibleInputs(long sourceDateEpoch, String epochOrigin, Strin
         }
         for (Path dir : dirs) {
             StringBuilder text = new StringBuilder("# Written by podvm: the same UUIDs and file system times in every"
-                    + " rebuild.\n[Output]\nSeed=" + seed + "\n\n[Content]\nEnvironment=E2FSPROGS_FAKE_TIME="
+                    + " rebuild.\n[Output]\nSeed=" + seed + "\n\n[" + environmentSection + "]\nEnvironment=E2FSPROGS_FAKE_TIME="
                     + sourceDateEpoch + "\n");
             Path repart = dir.resolve("mkosi.repart");
             if (Files.isDirectory(repart)) {

@@ -84,11 +84,11 @@ class ReproducibleInputsTest {
         Files.writeString(tree.resolve("mkosi.images/system.conf"), "[Output]\n");
         ReproducibleInputs inputs = new ReproducibleInputs(1, "given", "0b5c3a43-61d5-4b7f-9f1e-0a1d2c3e4f50");
 
-        inputs.writeDropIns(tree);
+        inputs.writeDropIns(tree, MkosiVersion.parse("mkosi 24.3"));
 
         for (String dir : new String[] {"", "mkosi.images/initrd/", "mkosi.images/system/"}) {
             assertThat(tree.resolve(dir + ReproducibleInputs.DROP_IN)).content()
-                    .contains("[Output]\nSeed=0b5c3a43-61d5-4b7f-9f1e-0a1d2c3e4f50\n", "Environment=E2FSPROGS_FAKE_TIME=1\n");
+                    .contains("[Output]\nSeed=0b5c3a43-61d5-4b7f-9f1e-0a1d2c3e4f50\n", "[Content]\nEnvironment=E2FSPROGS_FAKE_TIME=1\n");
         }
         Path mke2fs = tree.resolve("mkosi.images/system/mkosi.repart/" + ReproducibleInputs.MKE2FS_CONFIG);
         assertThat(tree.resolve("mkosi.images/system/" + ReproducibleInputs.DROP_IN)).content()
@@ -102,7 +102,8 @@ class ReproducibleInputsTest {
     @Test
     void theMke2fsConfigMakesTwoExt4FileSystemsIdentical() throws Exception {
         Path tree = Files.createDirectories(work.resolve("fixed/mkosi.images/system/mkosi.repart"));
-        new ReproducibleInputs(1700000000L, "given", "0b5c3a43-61d5-4b7f-9f1e-0a1d2c3e4f50").writeDropIns(work.resolve("fixed"));
+        new ReproducibleInputs(1700000000L, "given", "0b5c3a43-61d5-4b7f-9f1e-0a1d2c3e4f50").writeDropIns(work.resolve("fixed"),
+                MkosiVersion.parse("mkosi 25.3"));
         Path content = Files.createDirectories(work.resolve("content/etc"));
         Files.writeString(content.resolve("a"), "a\n");
         Map<String, String> env = Map.of("MKE2FS_CONFIG", tree.resolve(ReproducibleInputs.MKE2FS_CONFIG).toString(),
@@ -115,6 +116,8 @@ class ReproducibleInputsTest {
                     work.resolve(image).toString(), "16M");
         }
         assertThat(Files.mismatch(work.resolve("1.img"), work.resolve("2.img"))).isEqualTo(-1L);
+        assertThat(work.resolve("fixed/mkosi.images/system/" + ReproducibleInputs.DROP_IN)).content()
+                .as("mkosi 25 reads Environment= in [Build]").contains("[Build]\nEnvironment=");
         assertThat(TestCommands.run("dumpe2fs", "-h", work.resolve("1.img").toString()))
                 .contains("Directory Hash Seed:      0b5c3a43-61d5-4b7f-9f1e-0a1d2c3e4f50");
     }
