@@ -104,7 +104,17 @@ public final class ImageBuilder {
                 : null;
         Path cache = checkPackageCache(request.packageCache() != null ? resolve(request.packageCache()) : defaultPackageCache());
         MkosiTool mkosi = MkosiTool.detect(request.mkosi(), log);
-        return new Plan(mkosi, qemuImg, tree, binaries, outputDir, cache, ReproducibleInputs.of(request, tree));
+        return new Plan(mkosi, qemuImg, tree, binaries, outputDir, cache, reproducibleInputs(request, tree, mkosi));
+    }
+
+    /** The seed's mkosi before 19 is built as it always was; podvm's reproducibility settings need 19 or newer. */
+    private ReproducibleInputs reproducibleInputs(ImageRequest request, Path tree, MkosiTool mkosi) {
+        if (mkosi.version().atLeast(19)) {
+            return ReproducibleInputs.of(request, tree);
+        }
+        log.warn("mkosi " + mkosi.version() + " is older than 19: podvm does not give it SourceDateEpoch= and Seed=,"
+                + " so its images are not reproducible.");
+        return null;
     }
 
     private ImageResult buildIn(ImageRequest request, Plan plan, Path stage, long start) throws IOException {
@@ -131,7 +141,7 @@ public final class ImageBuilder {
         stageTree(request, plan, tree);
         MkosiSummary summary = summary(request, plan, tree);
         runBuild(request, plan, tree);
-        if (Files.isRegularFile(summary.image())) {
+        if (plan.inputs() != null && Files.isRegularFile(summary.image())) {
             // What mkfs.ext4 and mkfs.vfat (as systemd-repart 254 runs them) take from the clock: see the classes.
             new Ext4ChangeTimes(log).clamp(summary.image(), plan.inputs().sourceDateEpoch(), stage.resolve("ext4"));
             new VfatLabelTime(log).clamp(summary.image(), plan.inputs().sourceDateEpoch());
@@ -149,7 +159,9 @@ public final class ImageBuilder {
     private void stageTree(ImageRequest request, Plan plan, Path tree) throws IOException {
         new TreeStager(log).stage(request, plan.binaries(), tree);
         new PresetTranslator(log).translate(tree, plan.mkosi().version());
-        plan.inputs().writeDropIns(tree, plan.mkosi().version());
+        if (plan.inputs() != null) {
+            plan.inputs().writeDropIns(tree, plan.mkosi().version());
+        }
     }
 
     private MkosiSummary summary(ImageRequest request, Plan plan, Path tree) {
@@ -185,7 +197,9 @@ public final class ImageBuilder {
         if (request.release() != null) {
             command.add("--release=" + request.release());
         }
-        command.addAll(plan.inputs().mkosiOptions());
+        if (plan.inputs() != null) {
+            command.addAll(plan.inputs().mkosiOptions());
+        }
         command.addAll(List.of(tail));
         return command;
     }
