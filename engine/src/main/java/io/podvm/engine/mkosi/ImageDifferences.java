@@ -154,6 +154,7 @@ final class ImageDifferences {
                     unmount(da);
                 }
             }
+            found.addAll(new Ext4BlockDifferences(log).between(name, fa, fb));
         } else if (type.equals("vfat")) {
             found.addAll(changedLines(name + " boot sector", tool("minfo", "-i", fa.toString(), "::"),
                     tool("minfo", "-i", fb.toString(), "::"), fa, fb));

@@ -43,6 +43,8 @@ class ImageDifferencesTest {
                 && d.contains("11111111-2222-3333-4444-555555555555") && d.contains("66666666-7777"));
         assertThat(differences).contains("partition 1 (root): /etc/changed").doesNotContain("partition 1 (root): /etc/same")
                 .noneMatch(d -> d.startsWith("partition table"));
+        assertThat(differences).as("below the mount: the changed file's data block")
+                .anyMatch(d -> d.matches("partition 1 \\(root\\): 1 block\\(s\\) of data of inode \\d+ /etc/changed"));
     }
 
     @Test
