@@ -21,8 +21,10 @@ import java.util.stream.Stream;
  * Sets the change time (ctime) of every inode in the ext4 partitions of a disk image to the source date epoch.
  * mkfs.ext4 -d (e2fsprogs 1.47.0, and 1.47.2 of bookworm-backports alike) copies each source file's ctime, which
  * the kernel sets to the moment mkosi clamped its mtime, so without this no two builds are identical; mkosi
- * cannot clamp a ctime, nothing in user space can. debugfs writes the field (and the inode's checksum) in place;
- * the inode numbers come from a read-only loop mount of the partition.
+ * cannot clamp a ctime, nothing in user space can. The access times mkosi clamped do not survive either: reading
+ * the files to copy them moves their atime (relatime updates an atime that is not newer than the mtime), so both
+ * are set. debugfs writes the fields (and the inode's checksum) in place; the inode numbers come from a read-only
+ * loop mount of the partition.
  */
 final class Ext4ChangeTimes {
     private static final Duration TOOL_TIMEOUT = Duration.ofMinutes(10);
@@ -41,7 +43,7 @@ final class Ext4ChangeTimes {
             long offset = partition.path("start").asLong() * 512;
             if (isExt4(image, offset)) {
                 int inodes = clampPartition(image, offset, epoch, Files.createDirectories(scratch));
-                log.info("Set the change time of " + inodes + " inodes of the ext4 partition at byte " + offset
+                log.info("Set the change and access times of " + inodes + " inodes of the ext4 partition at byte " + offset
                         + " to " + epoch + " (mkfs.ext4 copies the build's own).");
             }
         }
@@ -70,6 +72,7 @@ final class Ext4ChangeTimes {
         StringBuilder text = new StringBuilder();
         for (long inode : inodes) {
             text.append("sif <").append(inode).append("> ctime @").append(epoch).append('\n');
+            text.append("sif <").append(inode).append("> atime @").append(epoch).append('\n');
         }
         Files.writeString(commands, text.toString());
         // debugfs writes the superblock on close with its own clock: the fake time keeps that fixed too.

@@ -151,7 +151,8 @@ class RealImageBuildTest {
             String partition = image + "?offset=" + offset;
             assertThat(DiskImage.run("e2fsck", "-fn", partition)).contains("Pass 5");
             assertThat(DiskImage.run("debugfs", "-R", "stat /usr/local/bin/podvm-test-agent", partition))
-                    .contains(String.format("ctime: 0x%08x:", ReproducibleInputs.BUNDLED_SOURCE_DATE_EPOCH));
+                    .contains(String.format("ctime: 0x%08x:", ReproducibleInputs.BUNDLED_SOURCE_DATE_EPOCH),
+                            String.format("atime: 0x%08x:", ReproducibleInputs.BUNDLED_SOURCE_DATE_EPOCH));
         }
     }
 
