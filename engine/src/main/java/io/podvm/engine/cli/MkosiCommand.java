@@ -69,6 +69,19 @@ final class MkosiCommand implements Callable<Integer> {
             + " definition and package set (mkosi's Incremental=yes, cached in the package cache directory).")
     boolean incremental;
 
+    @Option(names = "--source-date-epoch", paramLabel = "SECONDS", description = "The time every file in the image"
+            + " is clamped to (mkosi SourceDateEpoch=; default: the tree's last git commit, the bundled definition's"
+            + " recorded time, else now; printed in the result).")
+    String sourceDateEpoch;
+
+    @Option(names = "--seed", paramLabel = "UUID", description = "The seed of the partition and file system UUIDs"
+            + " (mkosi Seed=; default: derived from the image's name; printed in the result).")
+    String seed;
+
+    @Option(names = "--check-reproducible", description = "Build twice, each in a fresh stage with the same package"
+            + " cache, and compare the images; on a difference, name where they differ (diffoscope).")
+    boolean checkReproducible;
+
     @Option(names = "--json", description = "Print the result as one JSON line, last on stdout.")
     boolean json;
 
@@ -81,7 +94,8 @@ final class MkosiCommand implements Callable<Integer> {
         ImageRequest.Builder request = ImageRequest.builder().dir(dir).variant(variant).distribution(distribution)
                 .release(release).binariesTree(binariesTree).extraPackages(extraPackages).qcow2(qcow2)
                 .outputDir(outputDir).mkosi(mkosi).packageCache(packageCache).incremental(incremental)
-                .profiles(profiles, "--profile");
+                .profiles(profiles, "--profile")
+                .sourceDateEpoch(sourceDateEpoch).seed(seed).checkReproducible(checkReproducible);
         // picocli turns '' into the path of the working directory; an empty option is a mistake to name.
         Blank.refuse("--authorized-keys", authorizedKeys == null ? null : authorizedKeys.toString(), "give a file");
         Blank.refuse("--ssh-private-key", sshPrivateKey == null ? null : sshPrivateKey.toString(), "give a file");

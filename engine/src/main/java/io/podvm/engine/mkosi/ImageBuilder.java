@@ -72,12 +72,21 @@ public final class ImageBuilder {
         try (OutputLock lock = OutputLock.take(OutputDirectory.prepare(plan.outputDir()), "podvm mkosi")) {
             packageCache(plan.packageCache());
             Path stage = createStage(plan.outputDir());
+            Path rebuild = request.checkReproducible() ? createStage(plan.outputDir()) : null;
             try {
-                return buildIn(request, plan, stage, start);
+                // The check's second image is built first, so that a failure of either publishes nothing.
+                ReproducibilityCheck.Run other = rebuild == null ? null : timed(() -> buildOnly(request, plan, rebuild));
+                long published = System.nanoTime();
+                ImageResult result = buildIn(request, plan, stage, start);
+                return other == null ? result : new ReproducibilityCheck(log).compare(result,
+                        Math.round((System.nanoTime() - published) / 1e7) / 100.0, other, rebuild.resolve("compare"));
             } catch (IOException e) {
                 throw new PodvmException("The image build failed: " + e + ".", e);
             } finally {
                 deleteStage(stage);
+                if (rebuild != null) {
+                    deleteStage(rebuild);
+                }
             }
         }
     }
@@ -104,7 +113,7 @@ public final class ImageBuilder {
 
     /** Everything the build needs, checked before any long work starts. */
     private record Plan(MkosiTool mkosi, Path qemuImg, Path tree, Path binaries, Path outputDir, Path packageCache,
-            MkosiSettings settings, List<String> profiles) {
+            MkosiSettings settings, List<String> profiles, ReproducibleInputs inputs) {
     }
 
     private Plan check(ImageRequest request) {
@@ -122,14 +131,22 @@ public final class ImageBuilder {
         }
         MkosiSettings settings = mkosi.settings(log);
         List<String> profiles = TreeChecks.check(request, tree, settings);
-        return new Plan(mkosi, qemuImg, tree, binaries, outputDir, cache, settings, profiles);
+        return new Plan(mkosi, qemuImg, tree, binaries, outputDir, cache, settings, profiles,
+                reproducibleInputs(request, tree, mkosi));
+    }
+
+    /** The seed's mkosi before 19 is built as it always was; podvm's reproducibility settings need 19 or newer. */
+    private ReproducibleInputs reproducibleInputs(ImageRequest request, Path tree, MkosiTool mkosi) {
+        if (mkosi.version().atLeast(19)) {
+            return ReproducibleInputs.of(request, tree);
+        }
+        log.warn("mkosi " + mkosi.version() + " is older than 19: podvm does not give it SourceDateEpoch= and Seed=,"
+                + " so its images are not reproducible.");
+        return null;
     }
 
     private ImageResult buildIn(ImageRequest request, Plan plan, Path stage, long start) throws IOException {
-        Path tree = stage.resolve("tree");
-        stageTree(request, plan, tree);
-        MkosiSummary summary = summary(request, plan, tree);
-        runBuild(request, plan, tree);
+        MkosiSummary summary = buildOnly(request, plan, stage);
         Path image = summary.image().toRealPath();
         Path manifest = Files.exists(summary.manifest()) ? summary.manifest().toRealPath() : null;
         Path qcow2 = plan.qemuImg() == null ? null : convertToQcow2(plan.qemuImg(), image);
@@ -148,7 +165,28 @@ public final class ImageBuilder {
                 size, manifest == null ? null : placed.next().toString(), packages,
                 plan.mkosi().version().toString(), request.variant().id(),
                 request.distribution() != null ? request.distribution() : summary.distribution(),
-                Math.round((System.nanoTime() - start) / 1e7) / 100.0, content.contentKey(), request.incremental());
+                Math.round((System.nanoTime() - start) / 1e7) / 100.0, content.contentKey(), request.incremental(),
+                plan.inputs(), null);
+    }
+
+    /** Stages the tree in {@code stage} and runs mkosi there; the outputs stay in the stage. */
+    private MkosiSummary buildOnly(ImageRequest request, Plan plan, Path stage) throws IOException {
+        Path tree = stage.resolve("tree");
+        stageTree(request, plan, tree);
+        MkosiSummary summary = summary(request, plan, tree);
+        runBuild(request, plan, tree);
+        if (plan.inputs() != null && Files.isRegularFile(summary.image())) {
+            // What mkfs.ext4 and mkfs.vfat (as systemd-repart 254 runs them) take from the clock: see the classes.
+            new Ext4ChangeTimes(log).clamp(summary.image(), plan.inputs().sourceDateEpoch(), stage.resolve("ext4"));
+            new VfatLabelTime(log).clamp(summary.image(), plan.inputs().sourceDateEpoch());
+        }
+        return summary;
+    }
+
+    private static ReproducibilityCheck.Run timed(ReproducibilityCheck.Build build) throws IOException {
+        long start = System.nanoTime();
+        Path image = build.run().image().toRealPath();
+        return new ReproducibilityCheck.Run(image, Sha256.of(image), Math.round((System.nanoTime() - start) / 1e7) / 100.0);
     }
 
     /** The tree mkosi is given: the definition with the request applied, in the layout this mkosi reads. */
@@ -159,6 +197,9 @@ public final class ImageBuilder {
         stagedConfiguration = TreeListing.of(tree, TreeStager.BINARIES_TREE::equals);
         if (request.incremental()) {
             incrementalOptions = new IncrementalBuild(log).prepare(tree, plan.packageCache(), plan.mkosi().version());
+        }
+        if (plan.inputs() != null) {
+            plan.inputs().writeDropIns(tree, plan.mkosi().version());
         }
     }
 
@@ -226,6 +267,9 @@ public final class ImageBuilder {
         }
         command.addAll(incrementalOptions);
         plan.profiles().forEach(p -> command.add("--profile=" + p));
+        if (plan.inputs() != null) {
+            command.addAll(plan.inputs().mkosiOptions());
+        }
         command.addAll(List.of(tail));
         return command;
     }

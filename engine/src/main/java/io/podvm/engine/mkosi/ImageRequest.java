@@ -39,6 +39,9 @@ public final class ImageRequest implements Serializable {
     private final String packageCache;
     private final boolean incremental;
     private final List<String> profiles;
+    private final Long sourceDateEpoch;
+    private final String seed;
+    private final boolean checkReproducible;
 
     private ImageRequest(Builder b) {
         this.dir = b.dir;
@@ -54,6 +57,9 @@ public final class ImageRequest implements Serializable {
         this.packageCache = b.packageCache;
         this.incremental = b.incremental;
         this.profiles = List.copyOf(b.profiles);
+        this.sourceDateEpoch = b.sourceDateEpoch;
+        this.seed = b.seed;
+        this.checkReproducible = b.checkReproducible;
     }
 
     public static Builder builder() {
@@ -122,6 +128,21 @@ public final class ImageRequest implements Serializable {
         return profiles;
     }
 
+    /** mkosi's SourceDateEpoch= in seconds, or null for the default ({@link ReproducibleInputs}). */
+    public Long sourceDateEpoch() {
+        return sourceDateEpoch;
+    }
+
+    /** The UUID systemd-repart's UUIDs are derived from, or null for one derived from the image's name. */
+    public String seed() {
+        return seed;
+    }
+
+    /** Build twice in fresh stages and compare the images. */
+    public boolean checkReproducible() {
+        return checkReproducible;
+    }
+
     /** Collects the options; {@link #build()} checks them together, so that each error names its field. */
     public static final class Builder {
         private String dir;
@@ -137,6 +158,9 @@ public final class ImageRequest implements Serializable {
         private String packageCache;
         private boolean incremental;
         private final List<String> profiles = new ArrayList<>();
+        private Long sourceDateEpoch;
+        private String seed;
+        private boolean checkReproducible;
 
         private Builder() {
         }
@@ -232,6 +256,22 @@ public final class ImageRequest implements Serializable {
                     }
                 }
             }
+            return this;
+        }
+
+        /** Seconds since 1970 as text (a CLI option, a step parameter); blank for the default. */
+        public Builder sourceDateEpoch(String value) {
+            this.sourceDateEpoch = value == null || value.isBlank() ? null : ReproducibleRequest.epoch(value.trim());
+            return this;
+        }
+
+        public Builder seed(String value) {
+            this.seed = value == null || value.isBlank() ? null : ReproducibleRequest.seed(value.trim());
+            return this;
+        }
+
+        public Builder checkReproducible(boolean value) {
+            this.checkReproducible = value;
             return this;
         }
 

@@ -10,7 +10,7 @@ import java.util.Map;
  */
 public record ImageResult(String image, String qcow2, String sha256, long sizeBytes, String manifest,
         int packageCount, String mkosiVersion, String variant, String distribution, double seconds,
-        String contentKey, boolean incremental)
+        String contentKey, boolean incremental, ReproducibleInputs inputs, ReproducibilityCheck.Report check)
         implements Serializable {
 
     public Map<String, Object> toMap() {
@@ -27,6 +27,20 @@ public record ImageResult(String image, String qcow2, String sha256, long sizeBy
         map.put("seconds", seconds);
         map.put("contentKey", contentKey);
         map.put("incremental", incremental);
+        if (inputs != null) {
+            map.put("sourceDateEpoch", inputs.sourceDateEpoch());
+            map.put("sourceDateEpochFrom", inputs.epochOrigin());
+            map.put("seed", inputs.seed());
+        }
+        if (check != null) {
+            check.addTo(map);
+        }
         return map;
+    }
+
+    /** The same result with the reproducibility check's findings. */
+    ImageResult withCheck(ReproducibilityCheck.Report report) {
+        return new ImageResult(image, qcow2, sha256, sizeBytes, manifest, packageCount, mkosiVersion, variant,
+                distribution, seconds, contentKey, incremental, inputs, report);
     }
 }

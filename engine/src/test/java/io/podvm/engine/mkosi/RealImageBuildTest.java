@@ -128,6 +128,52 @@ class RealImageBuildTest {
         }
     }
 
+    /** RemoveFiles= lists one path a line: mkosi 24.3 would read paths separated by spaces as one path. */
+    @Test
+    void theFilesTheDefinitionRemovesAreGone() throws IOException {
+        for (Path image : List.of(debugImage(), Path.of(production.image()))) {
+            new DiskImage(image).withRoot(root -> {
+                for (String removed : List.of("etc/issue", "etc/issue.net", "var/log", "var/cache")) {
+                    assertThat(root.resolve(removed)).as("/%s in %s", removed, image).doesNotExist();
+                }
+                assertThat(root.resolve("usr/lib/tmpfiles.d/var.conf")).as("makes /var/log and /var/cache at boot")
+                        .content().contains("d /var/log ", "d /var/cache ");
+                return null;
+            });
+        }
+    }
+
+    /** podvm sets the ext4 change times with debugfs after mkosi: the file system must still check clean. */
+    @Test
+    void theRootFileSystemChecksCleanAndItsChangeTimesAreTheEpoch() throws IOException {
+        for (Path image : List.of(debugImage(), Path.of(production.image()))) {
+            long offset = new DiskImage(image).partitions().stream()
+                    .filter(p -> p.type().equalsIgnoreCase(DiskImage.ROOT_X86_64_TYPE)).findFirst().orElseThrow()
+                    .startSector() * 512;
+            String partition = image + "?offset=" + offset;
+            assertThat(DiskImage.run("e2fsck", "-fn", partition)).contains("Pass 5");
+            assertThat(DiskImage.run("debugfs", "-R", "stat /usr/local/bin/podvm-test-agent", partition))
+                    .contains(String.format("ctime: 0x%08x:", ReproducibleInputs.BUNDLED_SOURCE_DATE_EPOCH),
+                            String.format("atime: 0x%08x:", ReproducibleInputs.BUNDLED_SOURCE_DATE_EPOCH));
+        }
+    }
+
+    /** The result names the time and seed mkosi was given, and every file of the image is clamped to that time. */
+    @Test
+    void theImagesAreBuiltWithARecordedTimeAndSeed() throws IOException {
+        assertThat(debug.path("sourceDateEpoch").asLong()).isEqualTo(ReproducibleInputs.BUNDLED_SOURCE_DATE_EPOCH);
+        assertThat(debug.path("seed").asText())
+                .isEqualTo(ReproducibleInputs.seedFor("podvm-debian-bookworm-debug").toString());
+        assertThat(production.inputs().seed())
+                .isEqualTo(ReproducibleInputs.seedFor("podvm-debian-bookworm-production").toString());
+        new DiskImage(Path.of(production.image())).withRoot(root -> {
+            // Staged minutes ago, so newer than the epoch unless mkosi clamped it.
+            assertThat(Files.getLastModifiedTime(root.resolve("usr/local/bin/podvm-test-agent")).toInstant()
+                    .getEpochSecond()).isEqualTo(ReproducibleInputs.BUNDLED_SOURCE_DATE_EPOCH);
+            return null;
+        });
+    }
+
     @Test
     void theExtraPackageIsInstalledInTheImageItWasAskedFor() throws IOException {
         new DiskImage(debugImage()).withRoot(root -> {

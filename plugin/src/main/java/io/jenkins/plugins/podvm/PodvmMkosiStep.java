@@ -45,7 +45,8 @@ import org.kohsuke.stapler.verb.POST;
 /**
  * {@code podvmMkosi}: builds a pod VM image with mkosi on the agent, from the user's mkosi tree or the
  * bundled podvm definition; {@code podvm mkosi} with the same options. Returns the CLI's JSON as a map
- * (image, qcow2, sha256, sizeBytes, manifest, packageCount, mkosiVersion, variant, distribution, seconds).
+ * (image, qcow2, sha256, sizeBytes, manifest, packageCount, mkosiVersion, variant, distribution, seconds,
+ * sourceDateEpoch, sourceDateEpochFrom, seed; with checkReproducible also reproducible, runs, differences).
  */
 public final class PodvmMkosiStep extends Step {
     static final String FUNCTION = "podvmMkosi";
@@ -66,6 +67,9 @@ public final class PodvmMkosiStep extends Step {
     private String mkosi;
     private String packageCache;
     private List<String> profiles;
+    private String sourceDateEpoch;
+    private String seed;
+    private boolean checkReproducible;
 
     /** Every parameter has a default: {@code podvmMkosi()} builds the bundled production image. */
     @DataBoundConstructor
@@ -191,6 +195,34 @@ public final class PodvmMkosiStep extends Step {
         this.profiles = ListParameters.values(profiles);
     }
 
+    public String getSourceDateEpoch() {
+        return sourceDateEpoch;
+    }
+
+    /** Seconds since 1970 as text: a Jenkinsfile may pass {@code sh(returnStdout: true, ...)} output. */
+    @DataBoundSetter
+    public void setSourceDateEpoch(String sourceDateEpoch) {
+        this.sourceDateEpoch = Util.fixEmptyAndTrim(sourceDateEpoch);
+    }
+
+    public String getSeed() {
+        return seed;
+    }
+
+    @DataBoundSetter
+    public void setSeed(String seed) {
+        this.seed = Util.fixEmptyAndTrim(seed);
+    }
+
+    public boolean isCheckReproducible() {
+        return checkReproducible;
+    }
+
+    @DataBoundSetter
+    public void setCheckReproducible(boolean checkReproducible) {
+        this.checkReproducible = checkReproducible;
+    }
+
     @Override
     public StepExecution start(StepContext context) throws Exception {
         return new Execution(this, context);
@@ -201,7 +233,8 @@ public final class PodvmMkosiStep extends Step {
         return ImageRequest.builder().dir(dir).variant(variant).distribution(distribution).release(release)
                 .authorizedKeys(authorizedKeys, "authorizedKeys").binariesTree(binariesTree)
                 .extraPackages(extraPackages).qcow2(qcow2).outputDir(outputDir).mkosi(mkosi)
-                .packageCache(packageCache).profiles(profiles, "profiles");
+                .packageCache(packageCache).profiles(profiles, "profiles")
+                .sourceDateEpoch(sourceDateEpoch).seed(seed).checkReproducible(checkReproducible);
     }
 
     static final class Execution extends PodvmStepExecution {
@@ -322,6 +355,14 @@ public final class PodvmMkosiStep extends Step {
                 @QueryParameter String distribution) {
             return FormChecks.field("release",
                     () -> ImageRequest.builder().dir(dir).distribution(distribution).release(value).build());
+        }
+
+        public FormValidation doCheckSourceDateEpoch(@QueryParameter String value) {
+            return FormChecks.field("sourceDateEpoch", () -> ImageRequest.builder().sourceDateEpoch(value).build());
+        }
+
+        public FormValidation doCheckSeed(@QueryParameter String value) {
+            return FormChecks.field("seed", () -> ImageRequest.builder().seed(value).build());
         }
 
         public FormValidation doCheckAuthorizedKeys(@QueryParameter String value, @QueryParameter String variant) {
