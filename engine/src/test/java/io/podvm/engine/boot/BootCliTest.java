@@ -35,12 +35,12 @@ class BootCliTest {
     void badInputIsRefusedBeforeAnythingStarts() throws Exception {
         Set<String> before = bootDirs();
         Path image = Files.writeString(work.resolve("system.raw"), "not a disk");
-        assertRefused(run("missing.raw"), "image: 'missing.raw' is not valid; no such file");
-        assertRefused(run("."), "image: '.' is not valid; it is not a file");
-        assertRefused(run("system.raw", "--timeout", "0"), "timeout: '0' is not valid; the timeout is in seconds");
-        assertRefused(run("system.raw", "--memory", "64"), "memory: '64' is not valid; the memory is in MiB, from 256");
+        assertRefused(run("missing.raw"), "IMAGE: 'missing.raw' is not valid; no such file");
+        assertRefused(run("."), "IMAGE: '.' is not valid; it is not a file");
+        assertRefused(run("system.raw", "--timeout", "0"), "--timeout: '0' is not valid; the timeout is in seconds");
+        assertRefused(run("system.raw", "--memory", "64"), "--memory: '64' is not valid; the memory is in MiB, from 256");
         assertRefused(run("system.raw", "--keep-console", "no/such/dir/console.log"),
-                "keepConsole: '" + work.resolve("no/such/dir/console.log") + "' is not valid; the console log goes"
+                "--keep-console: '" + work.resolve("no/such/dir/console.log") + "' is not valid; the console log goes"
                         + " there and its directory must exist");
         assertThat(names()).containsExactly("system.raw");
         assertThat(bootDirs()).isEqualTo(before);

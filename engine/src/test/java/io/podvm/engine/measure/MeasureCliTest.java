@@ -23,12 +23,12 @@ class MeasureCliTest {
     void aMissingImageOrABadOutputIsBadInput() throws Exception {
         CliProcess.Result missing = CliProcess.run(work, Map.of(), "measure", "missing.raw");
         assertThat(missing.exitCode()).isEqualTo(2);
-        assertThat(missing.stderr()).contains("image: 'missing.raw' is not valid; no such file");
+        assertThat(missing.stderr()).contains("IMAGE: 'missing.raw' is not valid; no such file");
 
         Files.writeString(work.resolve("system.raw"), "x");
         CliProcess.Result output = CliProcess.run(work, Map.of(), "measure", "system.raw", "--output", "no/dir/x.json");
         assertThat(output.exitCode()).isEqualTo(2);
-        assertThat(output.stderr()).contains("output: 'no/dir/x.json' is not valid; its directory must exist");
+        assertThat(output.stderr()).contains("--output: 'no/dir/x.json' is not valid; its directory must exist");
     }
 
     @Test
