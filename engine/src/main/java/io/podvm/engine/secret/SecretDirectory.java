@@ -5,12 +5,16 @@ import io.podvm.engine.files.OwnerTag;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.HexFormat;
+import java.util.Set;
 
 /**
  * A fresh directory (mode 0700) outside the working tree for the credential files a tool reads, each
@@ -55,9 +59,15 @@ public final class SecretDirectory implements AutoCloseable {
         RANDOM.nextBytes(name);
         Path file = dir.resolve(HexFormat.of().formatHex(name) + extension);
         try {
-            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            Files.writeString(file, content, StandardCharsets.UTF_8);
-            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("r--------"));
+            // Created 0400 and written through the descriptor that created it: the file is never writable, not
+            // even for the moment between writing and a chmod.
+            try (SeekableByteChannel out = Files.newByteChannel(file, Set.of(StandardOpenOption.CREATE_NEW,
+                    StandardOpenOption.WRITE), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("r--------")))) {
+                ByteBuffer bytes = ByteBuffer.wrap(content.getBytes(StandardCharsets.UTF_8));
+                while (bytes.hasRemaining()) {
+                    out.write(bytes);
+                }
+            }
             return file;
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot write a credential file in " + dir, e);
