@@ -67,6 +67,7 @@ public final class PodvmMkosiStep extends Step {
     private String mkosi;
     private String packageCache;
     private List<String> profiles;
+    private boolean incremental;
     private String sourceDateEpoch;
     private String seed;
     private boolean checkReproducible;
@@ -195,6 +196,15 @@ public final class PodvmMkosiStep extends Step {
         this.profiles = ListParameters.values(profiles);
     }
 
+    public boolean isIncremental() {
+        return incremental;
+    }
+
+    @DataBoundSetter
+    public void setIncremental(boolean incremental) {
+        this.incremental = incremental;
+    }
+
     public String getSourceDateEpoch() {
         return sourceDateEpoch;
     }
@@ -233,7 +243,7 @@ public final class PodvmMkosiStep extends Step {
         return ImageRequest.builder().dir(dir).variant(variant).distribution(distribution).release(release)
                 .authorizedKeys(authorizedKeys, "authorizedKeys").binariesTree(binariesTree)
                 .extraPackages(extraPackages).qcow2(qcow2).outputDir(outputDir).mkosi(mkosi)
-                .packageCache(packageCache).profiles(profiles, "profiles")
+                .packageCache(packageCache).profiles(profiles, "profiles").incremental(incremental)
                 .sourceDateEpoch(sourceDateEpoch).seed(seed).checkReproducible(checkReproducible);
     }
 

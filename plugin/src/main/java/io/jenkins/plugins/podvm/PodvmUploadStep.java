@@ -68,6 +68,7 @@ public final class PodvmUploadStep extends Step {
     private String imageVersionFile;
     private boolean incrementVersion;
     private String configDir;
+    private String skipIfUnchanged;
     private List<String> settings;
     private List<String> enableVariants;
     private List<String> disableVariants;
@@ -136,6 +137,16 @@ public final class PodvmUploadStep extends Step {
     @DataBoundSetter
     public void setIncrementVersion(boolean incrementVersion) {
         this.incrementVersion = incrementVersion;
+    }
+
+    public String getSkipIfUnchanged() {
+        return skipIfUnchanged;
+    }
+
+    /** A state file in the workspace: an image whose content key was recorded there is not uploaded again. */
+    @DataBoundSetter
+    public void setSkipIfUnchanged(String skipIfUnchanged) {
+        this.skipIfUnchanged = Util.fixEmptyAndTrim(skipIfUnchanged);
     }
 
     public String getConfigDir() {
@@ -215,7 +226,7 @@ public final class PodvmUploadStep extends Step {
     UploadRequest.Builder request() throws AbortException {
         UploadRequest.Builder b = UploadRequest.builder().image(image).provider(provider).name(name)
                 .imageVersion(imageVersion).imageVersionFile(imageVersionFile).incrementVersion(incrementVersion)
-                .configDir(configDir).uplosi(uplosi)
+                .configDir(configDir).uplosi(uplosi).skipIfUnchanged(skipIfUnchanged)
                 .settings(KeyValues.toMap(settings, FUNCTION + " settings", "aws.region=eu-central-1"));
         if (enableVariants != null) {
             enableVariants.forEach(b::enableVariant);

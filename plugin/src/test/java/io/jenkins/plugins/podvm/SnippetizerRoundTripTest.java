@@ -24,7 +24,8 @@ class SnippetizerRoundTripTest {
         step.setSshKeyCredentialsId("debug-key");
         step.setQcow2(true);
         step.setExtraPackages(List.of("strace", "tcpdump"));
-        st.assertRoundTrip(step, "podvmMkosi extraPackages: ['strace', 'tcpdump'], qcow2: true,"
+        step.setIncremental(true);
+        st.assertRoundTrip(step, "podvmMkosi extraPackages: ['strace', 'tcpdump'], incremental: true, qcow2: true,"
                 + " sshKeyCredentialsId: 'debug-key', variant: 'debug'");
     }
 
@@ -68,8 +69,10 @@ class SnippetizerRoundTripTest {
         step.setCredentialsId("aws-podvm");
         step.setIncrementVersion(true);
         step.setImageVersionFile("version.txt");
+        step.setSkipIfUnchanged("upload-state.json");
         st.assertRoundTrip(step, "podvmUpload credentialsId: 'aws-podvm', image: 'build/system.raw',"
-                + " imageVersionFile: 'version.txt', incrementVersion: true, provider: 'aws'");
+                + " imageVersionFile: 'version.txt', incrementVersion: true, provider: 'aws',"
+                + " skipIfUnchanged: 'upload-state.json'");
         PodvmUploadStep variants = new PodvmUploadStep("azure", "build/system.raw");
         variants.setSettings(List.of("azure.location=northeurope", "azure.resourceGroup=podvm-images"));
         variants.setEnableVariants(List.of("prod-*"));
