@@ -42,8 +42,13 @@ public record ImageDiff(List<Package> added, List<Package> removed, List<Change>
 
     /** Compares two manifests; each argument's field name goes into the error sentence. */
     public static ImageDiff of(Path oldManifest, Path newManifest) {
-        Map<String, Package> before = packages(oldManifest, "OLD");
-        Map<String, Package> after = packages(newManifest, "NEW");
+        return of(oldManifest, "OLD", newManifest, "NEW");
+    }
+
+    /** Compares two manifests; the field names are the CLI's arguments or the step's parameters. */
+    static ImageDiff of(Path oldManifest, String oldField, Path newManifest, String newField) {
+        Map<String, Package> before = packages(oldManifest, oldField);
+        Map<String, Package> after = packages(newManifest, newField);
         List<Package> added = new ArrayList<>();
         List<Package> removed = new ArrayList<>();
         List<Change> changed = new ArrayList<>();
@@ -92,13 +97,41 @@ public record ImageDiff(List<Package> added, List<Package> removed, List<Change>
     /** The diff for {@code podvm diff --json} and the pipeline's archived file. */
     public Map<String, Object> toMap() {
         Map<String, Object> packages = new LinkedHashMap<>();
-        packages.put("added", added);
-        packages.put("removed", removed);
-        packages.put("changed", changed);
+        packages.put("added", added.stream().map(ImageDiff::packageMap).toList());
+        packages.put("removed", removed.stream().map(ImageDiff::packageMap).toList());
+        packages.put("changed", changed.stream().map(ImageDiff::changeMap).toList());
         Map<String, Object> map = new LinkedHashMap<>();
         map.put("summary", summary(5));
+        map.put("packageChanges", packageChanges());
         map.put("packages", packages);
-        map.put("binaries", binaries);
+        map.put("binaries", binaries == null ? null : binariesMap(binaries));
+        return map;
+    }
+
+    // Maps and lists rather than the records: the Jenkins step hands this map to Pipeline, which accepts
+    // only plain JDK values; the JSON is the same as the records'.
+    private static Map<String, Object> packageMap(Package p) {
+        Map<String, Object> map = new LinkedHashMap<>();
+        map.put("name", p.name());
+        map.put("version", p.version());
+        map.put("architecture", p.architecture());
+        return map;
+    }
+
+    private static Map<String, Object> changeMap(Change c) {
+        Map<String, Object> map = new LinkedHashMap<>();
+        map.put("name", c.name());
+        map.put("architecture", c.architecture());
+        map.put("oldVersion", c.oldVersion());
+        map.put("newVersion", c.newVersion());
+        return map;
+    }
+
+    private static Map<String, Object> binariesMap(TreeChanges t) {
+        Map<String, Object> map = new LinkedHashMap<>();
+        map.put("added", t.added());
+        map.put("removed", t.removed());
+        map.put("changed", t.changed());
         return map;
     }
 
