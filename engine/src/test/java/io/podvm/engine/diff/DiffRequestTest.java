@@ -13,7 +13,7 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The podvmDiff step's request: paths relative to the workspace, errors naming the step's parameters. */
+/** The podvmDiff step's request: paths relative to the workspace, errors naming the step's parameters oldManifest and newManifest. */
 class DiffRequestTest {
     @TempDir
     Path workspace;
@@ -41,12 +41,12 @@ class DiffRequestTest {
         manifest("build/system.manifest", "");
 
         assertThatThrownBy(() -> DiffRequest.of(" ", "build/system.manifest")).isInstanceOf(InvalidRequestException.class)
-                .hasMessageStartingWith("old: no manifest was given");
+                .hasMessageStartingWith("oldManifest: no manifest was given");
         assertThatThrownBy(() -> DiffRequest.of("build/system.manifest", null)).isInstanceOf(InvalidRequestException.class)
-                .hasMessageStartingWith("new: no manifest was given");
+                .hasMessageStartingWith("newManifest: no manifest was given");
         assertThatThrownBy(() -> DiffRequest.of("last/system.manifest", "build/system.manifest").compare(workspace))
                 .isInstanceOf(InvalidRequestException.class)
-                .hasMessageStartingWith("old: '" + workspace.resolve("last/system.manifest") + "'")
+                .hasMessageStartingWith("oldManifest: '" + workspace.resolve("last/system.manifest") + "'")
                 .hasMessageContaining("no such file");
     }
 
