@@ -123,6 +123,12 @@ class SnippetizerRoundTripTest {
     }
 
     @Test
+    void diff(JenkinsRule j) throws Exception {
+        new SnippetizerTester(j).assertRoundTrip(new PodvmDiffStep("last/system.manifest", "build/system.manifest"),
+                "podvmDiff newManifest: 'build/system.manifest', oldManifest: 'last/system.manifest'");
+    }
+
+    @Test
     void aMapInTheJenkinsfileMakesTheSameStepAsItsList(JenkinsRule j) throws Exception {
         // The Jenkinsfile syntax users have: maps for buildArgs and settings. The snippet is the list form.
         Map<String, Object> arguments = new LinkedHashMap<>();

@@ -26,7 +26,7 @@ class StepModelTest {
     @Test
     void everyParameterOfEveryStepIsDescribed(JenkinsRule j) throws Exception {
         for (Class<? extends Step> step : List.of(PodvmBinariesStep.class, PodvmMkosiStep.class,
-                PodvmUploadStep.class, PodvmBootStep.class, PodvmMeasureStep.class)) {
+                PodvmUploadStep.class, PodvmBootStep.class, PodvmMeasureStep.class, PodvmDiffStep.class)) {
             DescribableModel<? extends Step> model = new DescribableModel<>(step);
             for (DescribableParameter parameter : model.getParameters()) {
                 assertThat(step.getSimpleName() + "." + parameter.getName() + " is " + parameter.getType(),
