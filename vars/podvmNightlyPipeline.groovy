@@ -68,6 +68,16 @@ def call(Map config = [:]) {
                     }
                 }
             }
+            stage('compare') {
+                steps {
+                    script {
+                        Map diff = compareWithLastBuild(results.image)
+                        if (diff != null) {
+                            results.diff = diff
+                        }
+                    }
+                }
+            }
             stage('measure') {
                 when {
                     expression { return job.measure != false }
@@ -95,6 +105,7 @@ def call(Map config = [:]) {
                 }
                 steps {
                     script {
+                        restoreUploadState()
                         results.upload = podvmImage.upload(NightlySettings.uploadArguments(job, plan, results.image))
                     }
                 }
@@ -111,6 +122,46 @@ def call(Map config = [:]) {
 }
 
 /**
+ * The diff of this build's manifest against the last successful build's (copied from its artifacts), written
+ * to the workspace for archiving; null on a first build, or when the manifest is not kept with the builds.
+ */
+def compareWithLastBuild(Map image) {
+    String manifest = NightlyRecord.relativeTo(pwd(), image?.manifest)
+    if (!manifest) {
+        echo('Not compared with the last successful build: the manifest is outside the workspace, so it is not archived.')
+        return null
+    }
+    dir(NightlyRecord.LAST_DIR) {
+        deleteDir()
+    }
+    // An absolute name: a relative one would be resolved against the job's folder, and JOB_NAME holds it already.
+    copyArtifacts(projectName: "/${env.JOB_NAME}", selector: lastSuccessful(stable: false),
+            filter: NightlyRecord.lastBuildFilter(manifest), flatten: true, optional: true,
+            target: NightlyRecord.LAST_DIR)
+    String last = NightlyRecord.lastManifest(manifest)
+    if (!fileExists(last)) {
+        echo('No earlier successful build with an archived manifest: nothing to compare with.')
+        return null
+    }
+    Map diff = podvmDiff(oldManifest: last, newManifest: manifest)
+    writeFile(file: NightlyRecord.DIFF_FILE, text: NightlyRecord.diffJson(diff))
+    echo(diff.summary)
+    return diff
+}
+
+/**
+ * Puts the uploads' skipIfUnchanged state files of the last successful build into the workspace, so that
+ * an unchanged image is not uploaded again whichever agent ran that build. A first build has none: it uploads.
+ */
+def restoreUploadState() {
+    dir(NightlyRecord.STATE_DIR) {
+        deleteDir()
+    }
+    copyArtifacts(projectName: "/${env.JOB_NAME}", selector: lastSuccessful(stable: false),
+            filter: "${NightlyRecord.STATE_DIR}/*.json", optional: true)
+}
+
+/**
  * Archives the manifest and the results JSON, fingerprints the image and writes the build description,
  * with whatever the stages got to: a failed upload still leaves the image's manifest and digest behind.
  */
@@ -123,7 +174,8 @@ def record(Map job, Map plan, Map results) {
         echo("Not archived or fingerprinted, because they are outside the workspace ${workspace}: ${outside.join(', ')}. " +
                 'Set image.outputDir to a directory inside the workspace to keep them with the build.')
     }
-    String archived = NightlyRecord.artifacts(job.archive, image, workspace, results.measure)
+    String archived = NightlyRecord.artifacts(job.archive, image, workspace, results.measure,
+            NightlyRecord.keptFiles(plan, results))
     if (archived) {
         archiveArtifacts(artifacts: archived, allowEmptyArchive: true)
     }

@@ -12,6 +12,59 @@ class NightlyRecord {
     /** Where the results JSON is written, in the workspace, and archived from. */
     static final String RESULTS_FILE = 'podvm-results.json'
 
+    /** The uploads' skipIfUnchanged state files: archived, and copied back from the last successful build. */
+    static final String STATE_DIR = 'podvm-state'
+
+    /** Where the last successful build's manifest (and its NAME.podvm.json) is copied to, flattened. */
+    static final String LAST_DIR = 'podvm-last'
+
+    /** The full diff against the last successful build, archived. */
+    static final String DIFF_FILE = 'podvm-diff.json'
+
+    /** The state file of one upload branch: one per branch, since parallel uploads must not share a file. */
+    @NonCPS
+    static String stateFile(String branch) {
+        return "${STATE_DIR}/${branch.replaceAll('[^A-Za-z0-9._-]', '-')}.json".toString()
+    }
+
+    /** The NAME.podvm.json that podvmMkosi writes beside NAME.manifest (the binaries listing, the content key). */
+    @NonCPS
+    static String contentFile(String manifest) {
+        return manifest.endsWith('.manifest') ? manifest.substring(0, manifest.length() - '.manifest'.length()) + '.podvm.json' : null
+    }
+
+    /** copyArtifacts' filter for the last successful build's manifest and content file, at this build's paths. */
+    @NonCPS
+    static String lastBuildFilter(String manifest) {
+        String content = contentFile(manifest)
+        return content ? "${manifest},${content}".toString() : manifest
+    }
+
+    /** Where the last successful build's manifest is after a flattened copy into LAST_DIR. */
+    @NonCPS
+    static String lastManifest(String manifest) {
+        return "${LAST_DIR}/${manifest.substring(manifest.lastIndexOf('/') + 1)}".toString()
+    }
+
+    /** The archived diff, as podvmDiff returned it. */
+    @NonCPS
+    static String diffJson(Map diff) {
+        return JsonOutput.prettyPrint(JsonOutput.toJson(diff)) + '\n'
+    }
+
+    /** What this build keeps for the next one and for people: the upload states and the diff. */
+    @NonCPS
+    static List keptFiles(Map plan, Map results) {
+        List kept = []
+        if (plan.upload) {
+            kept << "${STATE_DIR}/*.json".toString()
+        }
+        if (results.diff) {
+            kept << DIFF_FILE
+        }
+        return kept
+    }
+
     /** The results JSON: this build's plan and each stage's result. */
     @NonCPS
     static String resultsJson(Map plan, Map results) {
@@ -22,12 +75,17 @@ class NightlyRecord {
 
     /** Comma-separated workspace-relative paths to archive (archiveArtifacts takes Ant patterns, not absolute paths). */
     @NonCPS
-    static String artifacts(Map archive, Map image, String workspace, Map measure = null) {
+    static String artifacts(Map archive, Map image, String workspace, Map measure = null, List kept = []) {
         List paths = []
         for (String kind : ['manifest', 'image', 'qcow2']) {
             String path = archive[kind] ? relativeTo(workspace, image?.get(kind)) : null
             if (path) {
                 paths << path
+            }
+            // The content file goes with the manifest: the next build's diff compares binaries trees with it.
+            String content = kind == 'manifest' && path ? contentFile(path) : null
+            if (content) {
+                paths << content
             }
         }
         String pcrs = archive.pcrs ? relativeTo(workspace, measure?.output) : null
@@ -37,6 +95,7 @@ class NightlyRecord {
         if (archive.results) {
             paths << RESULTS_FILE
         }
+        paths.addAll(kept)
         return paths.join(',')
     }
 
@@ -71,6 +130,9 @@ class NightlyRecord {
         } else {
             lines << (plan.variant ? "no ${plan.variant} image" : 'no image') + ': see the log'
         }
+        if (image) {
+            lines << (results.diff ? results.diff.summary : 'no earlier successful build to compare with').toString()
+        }
         String pcr11 = results.measure?.pcrs?.get('11')
         if (pcr11) {
             lines << "PCR 11 ${pcr11}".toString()
@@ -78,7 +140,8 @@ class NightlyRecord {
         Map uploads = results.upload ?: [:]
         for (Map.Entry upload : uploads.entrySet()) {
             List refs = upload.value?.refs ?: []
-            lines << "${upload.key}: ${refs ? refs.join(', ') : 'no image reference'}".toString()
+            String unchanged = upload.value?.skipped ? ' (unchanged, not uploaded again)' : ''
+            lines << "${upload.key}: ${refs ? refs.join(', ') : 'no image reference'}${unchanged}".toString()
         }
         return lines.join('\n')
     }

@@ -191,10 +191,16 @@ class NightlySettings {
     @NonCPS
     static List uploadArguments(Map job, Map plan, Map imageResult) {
         List uploads = ImageArguments.uploadArguments(job.providers, imageResult)
+        List branches = UploadBranches.names(uploads)
         Set bumped = [] as Set
-        for (Map upload : uploads) {
+        for (int i = 0; i < uploads.size(); i++) {
+            Map upload = uploads[i]
             String file = upload.imageVersionFile ?: ''
             upload.incrementVersion = plan.incrementVersion && bumped.add(file)
+            // An unchanged image is not uploaded again: the state comes from the last successful build.
+            if (!upload.containsKey('skipIfUnchanged')) {
+                upload.skipIfUnchanged = NightlyRecord.stateFile(branches[i])
+            }
         }
         return uploads
     }

@@ -22,7 +22,7 @@ class ExamplesTest {
         pipeline.runJenkinsfile(EXAMPLES.resolve("Jenkinsfile.nightly"));
 
         assertThat(recorder.only("cron").args()).isEqualTo("H 2 * * *");
-        assertThat(recorder.stagesRun()).containsExactly("parameters", "binaries", "image", "measure", "boot", "upload");
+        assertThat(recorder.stagesRun()).containsExactly("parameters", "binaries", "image", "compare", "measure", "boot", "upload");
         assertThat(recorder.only("podvmMkosi").map()).containsEntry("variant", "production")
                 .containsEntry("binariesTree", WORKSPACE + "/podvm-binaries");
         assertThat(recorder.only("parallel").args()).isEqualTo(List.of("aws", "azure"));
@@ -54,7 +54,7 @@ class ExamplesTest {
                 .containsEntry("extraPackages", List.of("strace", "tcpdump"));
         assertThat(recorder.stagesSkipped()).containsExactly("binaries", "upload");
         assertThat(recorder.only("archiveArtifacts").map())
-                .containsEntry("artifacts", "build/system.manifest,build/system.qcow2,build/system.pcrs.json,podvm-results.json");
+                .containsEntry("artifacts", "build/system.manifest,build/system.podvm.json,build/system.qcow2,build/system.pcrs.json,podvm-results.json");
     }
 
     @Test

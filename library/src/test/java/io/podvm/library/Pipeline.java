@@ -43,11 +43,14 @@ public final class Pipeline {
     public final Recorder recorder = new Recorder();
     /** The build parameters ({@code params}); empty as in a timer-started or first build. */
     public final Map<String, Object> params = new LinkedHashMap<>();
-    public final Map<String, Object> env = new LinkedHashMap<>(Map.of("BUILD_NUMBER", "42", "WORKSPACE", WORKSPACE));
+    public final Map<String, Object> env = new LinkedHashMap<>(Map.of("BUILD_NUMBER", "42", "WORKSPACE", WORKSPACE,
+            "JOB_NAME", "images/podvm-nightly"));
     /** {@code currentBuild}: the library sets description; the pipeline stand-in sets result. */
     public final Map<String, Object> currentBuild = new LinkedHashMap<>();
     /** What writeFile wrote, by file name. */
     public final Map<String, String> files = new LinkedHashMap<>();
+    /** The artifacts of the job's last successful build, by path, for copyArtifacts; empty: a first build. */
+    public final Map<String, String> lastSuccessfulArtifacts = new LinkedHashMap<>();
 
     private static final Map<String, Class<?>> COMPILED = new ConcurrentHashMap<>();
 
@@ -59,6 +62,7 @@ public final class Pipeline {
         binding.setVariable("env", env);
         binding.setVariable("currentBuild", currentBuild);
         binding.setVariable("files", files);
+        binding.setVariable("lastSuccessfulArtifacts", lastSuccessfulArtifacts);
         binding.setVariable("workspace", WORKSPACE);
         binding.setVariable("libraryRoot", LIBRARY_ROOT.toString());
         load("pipeline-steps", resource("pipeline-steps.groovy")).run();
@@ -66,7 +70,7 @@ public final class Pipeline {
             String name = file.getFileName().toString().replaceFirst("\\.groovy$", "");
             binding.setVariable(name, load(name, read(file)));
         }
-        StepAnswers.install(recorder);
+        StepAnswers.install(recorder, files);
     }
 
     /** Calls a global variable as a Jenkinsfile does: {@code name(args)}. */

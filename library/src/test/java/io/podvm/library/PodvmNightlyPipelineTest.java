@@ -76,7 +76,7 @@ class PodvmNightlyPipelineTest {
     void aTimerBuildMakesTheProductionImageAndUploadsItToEachProviderInParallel() {
         run(nightly());
 
-        assertThat(recorder.stagesRun()).containsExactly("parameters", "binaries", "image", "measure", "boot", "upload");
+        assertThat(recorder.stagesRun()).containsExactly("parameters", "binaries", "image", "compare", "measure", "boot", "upload");
         assertThat(recorder.only("podvmBinaries").map())
                 .containsEntry("mode", "pull").containsEntry("image", "quay.io/example/podvm-binaries:v1");
         assertThat(recorder.only("podvmMkosi").map())
@@ -105,10 +105,11 @@ class PodvmNightlyPipelineTest {
 
         assertThat(recorder.steps()).endsWith("writeFile", "archiveArtifacts", "fingerprint");
         assertThat(recorder.only("archiveArtifacts").map())
-                .containsEntry("artifacts", "build/system.manifest,build/system.pcrs.json,podvm-results.json");
+                .containsEntry("artifacts", "build/system.manifest,build/system.podvm.json,build/system.pcrs.json,podvm-results.json,podvm-state/*.json");
         assertThat(recorder.only("fingerprint").map()).containsEntry("targets", "build/system.raw");
         assertThat(pipeline.currentBuild.get("description")).isEqualTo(
                 "production image sha256:" + StepAnswers.IMAGE_SHA256 + ", 312 packages\n"
+                        + "no earlier successful build to compare with\n"
                         + "PCR 11 " + StepAnswers.PCR11 + "\n"
                         + "aws: aws-image-0.1.0\n"
                         + "azure: azure-image-0.1.0");
@@ -140,7 +141,7 @@ class PodvmNightlyPipelineTest {
         assertThat(recorder.calls("podvmUpload")).isEmpty();
         assertThat(recorder.echoes()).contains("Building the debug image with the SSH key 'podvm-debug-key', no upload.");
         assertThat(pipeline.currentBuild.get("description"))
-                .isEqualTo("debug image sha256:" + StepAnswers.IMAGE_SHA256 + ", 312 packages\nPCR 11 " + StepAnswers.PCR11);
+                .isEqualTo("debug image sha256:" + StepAnswers.IMAGE_SHA256 + ", 312 packages\nno earlier successful build to compare with\nPCR 11 " + StepAnswers.PCR11);
     }
 
     @Test
@@ -272,11 +273,11 @@ class PodvmNightlyPipelineTest {
 
         assertThatThrownBy(() -> run(nightly())).hasMessage("uplosi failed (exit 1)");
         assertThat(recorder.only("archiveArtifacts").map())
-                .containsEntry("artifacts", "build/system.manifest,build/system.pcrs.json,podvm-results.json");
+                .containsEntry("artifacts", "build/system.manifest,build/system.podvm.json,build/system.pcrs.json,podvm-results.json,podvm-state/*.json");
         assertThat(recorder.only("fingerprint").map()).containsEntry("targets", "build/system.raw");
         assertThat(pipeline.currentBuild).containsEntry("result", "FAILURE")
                 .containsEntry("description", "production image sha256:" + StepAnswers.IMAGE_SHA256 + ", 312 packages"
-                        + "\nPCR 11 " + StepAnswers.PCR11);
+                        + "\nno earlier successful build to compare with\nPCR 11 " + StepAnswers.PCR11);
     }
 
     @Test
@@ -286,7 +287,7 @@ class PodvmNightlyPipelineTest {
         run(config);
 
         assertThat(recorder.only("archiveArtifacts").map())
-                .containsEntry("artifacts", "build/system.manifest,build/system.raw,build/system.qcow2");
+                .containsEntry("artifacts", "build/system.manifest,build/system.podvm.json,build/system.raw,build/system.qcow2,podvm-state/*.json");
     }
 
     @Test
@@ -300,7 +301,7 @@ class PodvmNightlyPipelineTest {
         });
         run(nightly());
 
-        assertThat(recorder.only("archiveArtifacts").map()).containsEntry("artifacts", "podvm-results.json");
+        assertThat(recorder.only("archiveArtifacts").map()).containsEntry("artifacts", "podvm-results.json,podvm-state/*.json");
         assertThat(recorder.calls("fingerprint")).isEmpty();
         assertThat(recorder.echoes()).anySatisfy(line -> assertThat(line)
                 .contains("outside the workspace " + WORKSPACE)
@@ -355,7 +356,7 @@ class PodvmNightlyPipelineTest {
         });
 
         assertThatThrownBy(() -> run(nightly())).hasMessageContaining("did not boot");
-        assertThat(recorder.stagesRun()).containsExactly("parameters", "binaries", "image", "measure", "boot");
+        assertThat(recorder.stagesRun()).containsExactly("parameters", "binaries", "image", "compare", "measure", "boot");
         assertThat(recorder.only("podvmMeasure").map()).containsOnly(
                 Map.entry("image", WORKSPACE + "/build/system.raw"),
                 Map.entry("output", WORKSPACE + "/build/system.pcrs.json"));

@@ -16,10 +16,11 @@ final class StepAnswers {
     private StepAnswers() {
     }
 
-    static void install(Recorder recorder) {
+    static void install(Recorder recorder, Map<String, String> files) {
         recorder.whenCalled("podvmBinaries", args -> binaries());
         recorder.whenCalled("podvmMkosi", args -> image(map(args)));
-        recorder.whenCalled("podvmUpload", args -> upload(map(args)));
+        recorder.whenCalled("podvmUpload", args -> upload(map(args), files));
+        recorder.whenCalled("podvmDiff", args -> diff(List.of(), List.of(), List.of()));
         recorder.whenCalled("podvmBoot", args -> boot(map(args)));
         recorder.whenCalled("podvmMeasure", args -> measure(map(args)));
     }
@@ -74,6 +75,42 @@ final class StepAnswers {
         result.put("variant", args.getOrDefault("variant", "production"));
         result.put("distribution", args.getOrDefault("distribution", "debian"));
         result.put("seconds", 118.2);
+        return result;
+    }
+
+    /**
+     * As the engine with skipIfUnchanged (the image's content key is always the same here): an existing state
+     * file means skipped, with the recorded refs; otherwise the upload runs and the state file is written.
+     */
+    static Map<String, Object> upload(Map<String, Object> args, Map<String, String> files) {
+        Map<String, Object> result = upload(args);
+        Object state = args.get("skipIfUnchanged");
+        result.put("skipped", state != null && files.containsKey(state.toString()));
+        if (state != null && !files.containsKey(state.toString())) {
+            files.put(state.toString(), "{\"" + args.get("provider") + "\":{\"contentKey\":\"sha256:c0ffee\",\"refs\":"
+                    + "[\"" + args.get("provider") + "-image-0.1.0\"]}}\n");
+        }
+        return result;
+    }
+
+    /** podvmDiff's map: the summary as the engine writes it for the changes given (+name version, ~name old -> new). */
+    static Map<String, Object> diff(List<String> added, List<String> removed, List<List<String>> changed) {
+        List<String> items = new java.util.ArrayList<>();
+        added.forEach(p -> items.add("+" + p));
+        removed.forEach(p -> items.add("-" + p));
+        changed.forEach(c -> items.add("~" + c.get(0) + " " + c.get(1) + " -> " + c.get(2)));
+        int n = items.size();
+        String summary = n + (n == 1 ? " package changed" : " packages changed")
+                + (n == 0 ? "" : ": " + String.join(", ", items.subList(0, Math.min(5, n))) + (n > 5 ? ", ..." : ""));
+        Map<String, Object> packages = new LinkedHashMap<>();
+        packages.put("added", added);
+        packages.put("removed", removed);
+        packages.put("changed", changed);
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("summary", summary);
+        result.put("packageChanges", n);
+        result.put("packages", packages);
+        result.put("binaries", null);
         return result;
     }
 

@@ -37,7 +37,7 @@ binding.parallel = { Map branches ->
     return results
 }
 
-for (String step : ['podvmBinaries', 'podvmMkosi', 'podvmUpload', 'podvmBoot', 'podvmMeasure', 'archiveArtifacts', 'fingerprint', 'properties']) {
+for (String step : ['podvmBinaries', 'podvmMkosi', 'podvmUpload', 'podvmBoot', 'podvmMeasure', 'podvmDiff', 'archiveArtifacts', 'fingerprint', 'properties']) {
     String name = step
     binding.setVariable(name, { Object args ->
         // A copy: the library must not be able to change what was recorded afterwards.
@@ -60,6 +60,45 @@ binding.writeFile = { Map args ->
 }
 
 binding.pwd = { -> workspace }
+
+// dir runs its body with the directory as the current one, for deleteDir; paths are workspace-relative.
+binding.currentDir = ''
+binding.dir = { String path, Closure body ->
+    rec.record('dir', path)
+    String was = currentDir
+    currentDir = path
+    try {
+        return body()
+    } finally {
+        currentDir = was
+    }
+}
+binding.deleteDir = { ->
+    rec.record('deleteDir', currentDir)
+    files.keySet().removeAll(files.keySet().findAll { it.startsWith(currentDir + '/') })
+}
+binding.fileExists = { String path ->
+    rec.record('fileExists', path)
+    return files.containsKey(path)
+}
+
+// Copy Artifact's selector and step: copies what matches the filter (Ant patterns, comma-separated) from
+// lastSuccessfulArtifacts into the files; with none there (a first build), optional: true copies nothing.
+binding.lastSuccessful = { Map args = [:] -> [selector: 'lastSuccessful'] + args }
+binding.copyArtifacts = { Map args ->
+    rec.record('copyArtifacts', new LinkedHashMap(args))
+    List patterns = args.filter.toString().split(',').collect { String p ->
+        p.trim().replace('.', '\\.').replace('**', '\u0000').replace('*', '[^/]*').replace('\u0000', '.*')
+    }
+    Map copied = lastSuccessfulArtifacts.findAll { String path, text -> patterns.any { path ==~ it } }
+    if (copied.isEmpty() && !args.optional) {
+        throw new PipelineError("Unable to find a build for artifact copy from: ${args.projectName}")
+    }
+    copied.each { String path, text ->
+        String name = args.flatten ? path.substring(path.lastIndexOf('/') + 1) : path
+        files[args.target ? "${args.target}/${name}".toString() : name] = text
+    }
+}
 
 // Reads the library's resources/, as Jenkins' libraryResource does; a missing one fails as there.
 binding.libraryResource = { String path ->
