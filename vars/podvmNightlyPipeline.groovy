@@ -134,8 +134,7 @@ def compareWithLastBuild(Map image) {
     dir(NightlyRecord.LAST_DIR) {
         deleteDir()
     }
-    // An absolute name: a relative one would be resolved against the job's folder, and JOB_NAME holds it already.
-    copyArtifacts(projectName: "/${env.JOB_NAME}", selector: lastSuccessful(stable: false),
+    copyArtifacts(projectName: NightlyRecord.thisJob(env.JOB_NAME), selector: lastSuccessful(stable: false),
             filter: NightlyRecord.lastBuildFilter(manifest), flatten: true, optional: true,
             target: NightlyRecord.LAST_DIR)
     String last = NightlyRecord.lastManifest(manifest)
@@ -157,8 +156,8 @@ def restoreUploadState() {
     dir(NightlyRecord.STATE_DIR) {
         deleteDir()
     }
-    copyArtifacts(projectName: "/${env.JOB_NAME}", selector: lastSuccessful(stable: false),
-            filter: "${NightlyRecord.STATE_DIR}/*.json", optional: true)
+    copyArtifacts(projectName: NightlyRecord.thisJob(env.JOB_NAME), selector: lastSuccessful(stable: false),
+            filter: NightlyRecord.STATE_FILES, optional: true)
 }
 
 /**

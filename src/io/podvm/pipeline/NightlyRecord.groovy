@@ -14,9 +14,19 @@ class NightlyRecord {
 
     /** The uploads' skipIfUnchanged state files: archived, and copied back from the last successful build. */
     static final String STATE_DIR = 'podvm-state'
+    static final String STATE_FILES = 'podvm-state/*.json'
 
     /** Where the last successful build's manifest (and its NAME.podvm.json) is copied to, flattened. */
     static final String LAST_DIR = 'podvm-last'
+
+    /**
+     * copyArtifacts' projectName for this job: absolute, since a relative name is resolved against the job's
+     * folder and JOB_NAME already holds the folders.
+     */
+    @NonCPS
+    static String thisJob(String jobName) {
+        return '/' + jobName
+    }
 
     /** The full diff against the last successful build, archived. */
     static final String DIFF_FILE = 'podvm-diff.json'
@@ -57,7 +67,7 @@ class NightlyRecord {
     static List keptFiles(Map plan, Map results) {
         List kept = []
         if (plan.upload) {
-            kept << "${STATE_DIR}/*.json".toString()
+            kept << STATE_FILES
         }
         if (results.diff) {
             kept << DIFF_FILE

@@ -381,4 +381,84 @@ class PodvmNightlyPipelineTest {
         assertThatThrownBy(() -> run(wrong)).hasMessage(
                 "podvmNightlyPipeline: boot must be true, false or a map of podvmBoot parameters, not 'always'.");
     }
+
+    // ---- issue 13: unchanged images are not uploaded again, and what changed since the last successful build ----
+
+    /** The artifacts a successful earlier build of this job left: its manifest, content file and upload states. */
+    private void lastSuccessfulBuildLeft(String manifest) {
+        pipeline.lastSuccessfulArtifacts.put("build/system.manifest", manifest);
+        pipeline.lastSuccessfulArtifacts.put("build/system.podvm.json", "{\"contentKey\":\"sha256:c0ffee\"}");
+        pipeline.lastSuccessfulArtifacts.put("podvm-state/aws.json", "{\"aws\":{\"contentKey\":\"sha256:c0ffee\",\"refs\":[\"aws-image-0.1.0\"]}}");
+        pipeline.lastSuccessfulArtifacts.put("podvm-state/azure.json", "{\"azure\":{\"contentKey\":\"sha256:c0ffee\",\"refs\":[\"azure-image-0.1.0\"]}}");
+        pipeline.lastSuccessfulArtifacts.put("podvm-results.json", "{}");
+    }
+
+    @Test
+    void aFirstBuildHasNothingToCompareUploadsAndArchivesTheUploadStates() {
+        run(nightly());
+
+        assertThat(recorder.calls("copyArtifacts")).extracting(call -> call.map().get("filter"))
+                .containsExactly("build/system.manifest,build/system.podvm.json", "podvm-state/*.json");
+        assertThat(recorder.calls("copyArtifacts").get(0).map()).containsEntry("projectName", "/images/podvm-nightly")
+                .containsEntry("selector", Map.of("selector", "lastSuccessful", "stable", false))
+                .containsEntry("optional", true).containsEntry("flatten", true).containsEntry("target", "podvm-last");
+        assertThat(recorder.calls("podvmDiff")).isEmpty();
+        assertThat(recorder.echoes()).contains("No earlier successful build with an archived manifest: nothing to compare with.");
+        List<Recorder.Call> uploads = recorder.calls("podvmUpload");
+        assertThat(uploads).extracting(call -> call.map().get("skipIfUnchanged"))
+                .containsExactly("podvm-state/aws.json", "podvm-state/azure.json");
+        assertThat(pipeline.files).containsKeys("podvm-state/aws.json", "podvm-state/azure.json");
+        assertThat(recorder.only("archiveArtifacts").map().get("artifacts").toString())
+                .contains("podvm-state/*.json").doesNotContain("podvm-diff.json");
+        assertThat(pipeline.currentBuild.get("description").toString())
+                .contains("\nno earlier successful build to compare with\n")
+                .contains("\naws: aws-image-0.1.0\n").doesNotContain("not uploaded again");
+    }
+
+    @Test
+    void anUnchangedSecondBuildUploadsNothingAndSaysSo() {
+        lastSuccessfulBuildLeft("{\"packages\":[]}");
+        pipeline.files.put("podvm-last/stale.manifest", "from a build that failed");
+
+        run(nightly());
+
+        assertThat(pipeline.files).doesNotContainKey("podvm-last/stale.manifest")
+                .containsEntry("podvm-last/system.manifest", "{\"packages\":[]}");
+        assertThat(recorder.only("podvmDiff").map()).containsEntry("oldManifest", "podvm-last/system.manifest")
+                .containsEntry("newManifest", "build/system.manifest");
+        List<Recorder.Call> uploads = recorder.calls("podvmUpload");
+        assertThat(uploads).extracting(call -> call.map().get("skipIfUnchanged"))
+                .containsExactly("podvm-state/aws.json", "podvm-state/azure.json");
+        assertThat(pipeline.files.get("podvm-state/aws.json")).as("restored, not rewritten")
+                .isEqualTo(pipeline.lastSuccessfulArtifacts.get("podvm-state/aws.json"));
+        assertThat(pipeline.currentBuild.get("description")).isEqualTo(
+                "production image sha256:" + StepAnswers.IMAGE_SHA256 + ", 312 packages\n"
+                        + "0 packages changed\n"
+                        + "PCR 11 " + StepAnswers.PCR11 + "\n"
+                        + "aws: aws-image-0.1.0 (unchanged, not uploaded again)\n"
+                        + "azure: azure-image-0.1.0 (unchanged, not uploaded again)");
+        assertThat(recorder.only("archiveArtifacts").map().get("artifacts").toString())
+                .endsWith(",podvm-state/*.json,podvm-diff.json");
+    }
+
+    @Test
+    void aChangedImagePutsTheChangesInTheDescriptionAndArchivesTheFullDiff() {
+        lastSuccessfulBuildLeft("{\"packages\":[{\"name\":\"jq\"}]}");
+        Map<String, Object> diff = StepAnswers.diff(List.of("tree 2.1", "strace 6.1-0.1"), List.of("less 590-2"),
+                List.of(List.of("jq", "1.6-2.1+deb12u2", "1.6-2.1+deb12u3"), List.of("libc6", "2.36-9", "2.36-10"),
+                        List.of("openssl", "3.0.14-1", "3.0.15-1")));
+        recorder.whenCalled("podvmDiff", args -> diff);
+
+        run(nightly());
+
+        assertThat(pipeline.currentBuild.get("description").toString()).contains("\n6 packages changed: +tree 2.1,"
+                + " +strace 6.1-0.1, -less 590-2, ~jq 1.6-2.1+deb12u2 -> 1.6-2.1+deb12u3, ~libc6 2.36-9 -> 2.36-10, ...\n");
+        Map<String, Object> archived = map(new JsonSlurper().parseText(pipeline.files.get("podvm-diff.json")));
+        assertThat(archived).containsEntry("packageChanges", 6);
+        assertThat(map(archived.get("packages")).get("changed").toString()).contains("openssl");
+        assertThat(recorder.only("archiveArtifacts").map().get("artifacts").toString()).contains("podvm-diff.json");
+        assertThat(map(new JsonSlurper().parseText(pipeline.files.get("podvm-results.json"))))
+                .containsKey("diff");
+        assertThat(recorder.echoes()).anySatisfy(line -> assertThat(line).startsWith("6 packages changed: "));
+    }
 }
