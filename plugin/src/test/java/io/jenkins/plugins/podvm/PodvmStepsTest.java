@@ -243,6 +243,32 @@ class PodvmStepsTest {
     }
 
     @Test
+    void diffComparesTwoManifestsInTheWorkspaceAndReturnsPlainValues() throws Exception {
+        WorkflowRun run = build("""
+                node('podvm') {
+                  writeFile file: 'last/system.manifest', text: '{"packages":[{"name":"jq","version":"1.6-2.1+deb12u2","architecture":"amd64"}]}'
+                  writeFile file: 'build/system.manifest', text: '{"packages":[{"name":"jq","version":"1.6-2.1+deb12u3","architecture":"amd64"}]}'
+                  def d = podvmDiff oldManifest: 'last/system.manifest', newManifest: 'build/system.manifest'
+                  echo "summary=${d.summary} count=${d.packageChanges} changed=${d.packages.changed[0].newVersion} binaries=${d.binaries}"
+                }
+                """, Result.SUCCESS);
+        j.assertLogContains("summary=1 package changed: ~jq 1.6-2.1+deb12u2 -> 1.6-2.1+deb12u3 count=1"
+                + " changed=1.6-2.1+deb12u3 binaries=null", run);
+    }
+
+    @Test
+    void diffOfAMissingManifestNamesTheParameter() throws Exception {
+        WorkflowRun run = build("""
+                node('podvm') {
+                  writeFile file: 'build/system.manifest', text: '{"packages":[]}'
+                  podvmDiff oldManifest: 'last/system.manifest', newManifest: 'build/system.manifest'
+                }
+                """, Result.FAILURE);
+        j.assertLogContains("oldManifest: '", run);
+        j.assertLogContains("no such file; give mkosi's manifest", run);
+    }
+
+    @Test
     void anInvalidRequestFailsWithTheEngineMessageBeforeAnyToolRuns() throws Exception {
         WorkflowRun run = build("""
                 node('podvm') {
