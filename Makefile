@@ -7,7 +7,7 @@ CLI_JAR = $(wildcard engine/target/podvm-engine-*-cli.jar)
 SSH_PUBLIC_KEY ?= $(firstword $(wildcard $(HOME)/.ssh/id_ed25519.pub $(HOME)/.ssh/id_ecdsa.pub $(HOME)/.ssh/id_rsa.pub))
 PODVM_MKOSI_FLAGS ?= --qcow2
 
-.PHONY: tools tools-image cli image image-debug test plugin doctor clean
+.PHONY: tools tools-image cli install image image-debug test plugin doctor clean
 # scripts/install-tools.sh PART: as root, or through sudo.
 INSTALL_TOOLS = if [ "$$(id -u)" -eq 0 ]; then scripts/install-tools.sh $(1); else sudo scripts/install-tools.sh $(1); fi
 
@@ -20,6 +20,11 @@ tools-image:
 
 cli:
 	./mvnw -B -q package -DskipTests
+
+# Puts `podvm` on PATH: a link to bin/podvm of this checkout (which finds its jar through the link).
+PREFIX ?= /usr/local
+install: cli
+	ln -sfn "$(CURDIR)/bin/podvm" "$(PREFIX)/bin/podvm"
 
 image: tools-image cli
 	$(PODVM) mkosi --variant production $(PODVM_MKOSI_FLAGS)
