@@ -16,5 +16,8 @@ install_repro_tools() {
   fi
 }
 
-install_repro_tools
-echo "install-tools.d/repro.sh: $(diffoscope --version), erofs-utils $(dpkg-query -W -f="${Version}" erofs-utils)"
+# With the image tools: 'podvm mkosi --check-reproducible' is an option of every image build.
+if wants image; then
+  step "diffoscope, erofs-utils (podvm mkosi --check-reproducible)" "10-30 s" install_repro_tools
+  echo "install-tools.d/repro.sh: $(diffoscope --version), erofs-utils $(dpkg-query -W -f='${Version}' erofs-utils)"
+fi
