@@ -89,11 +89,12 @@ apt_install() {
 }
 
 IMAGE_BACKPORTS_PACKAGES="mkosi systemd systemd-container systemd-boot-efi udev libsystemd0 libudev1"
-# curl and unzip are for the Maven Wrapper (./mvnw): without unzip it fetches the .tar.gz, whose checksum is not
-# the .zip's in .mvn/wrapper/maven-wrapper.properties, and refuses it; without curl or wget it compiles a Java
-# downloader. Maven itself comes from the wrapper, not from apt.
+# wget and unzip are for the Maven Wrapper (./mvnw): without unzip it fetches the .tar.gz, whose checksum is not
+# the .zip's in .mvn/wrapper/maven-wrapper.properties, and refuses it; without wget or curl it compiles a Java
+# downloader. Not curl: bookworm's curl does not install beside the libcurl4 that systemd 254 pulls from
+# bookworm-backports on a fresh root. Maven itself comes from the wrapper, not from apt.
 IMAGE_PACKAGES="kmod python3-pefile mtools dosfstools e2fsprogs cpio zstd debian-archive-keyring fdisk util-linux
-  qemu-utils apt dpkg bubblewrap openjdk-17-jdk-headless make curl unzip"
+  qemu-utils apt dpkg bubblewrap openjdk-17-jdk-headless make wget unzip"
 TEST_PACKAGES="qemu-system-x86 ovmf openssh-client"
 
 image_tools_present() {
