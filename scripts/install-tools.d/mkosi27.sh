@@ -11,12 +11,15 @@ install_mkosi27() {
   if head -1 /usr/local/bin/mkosi-27 2>/dev/null | grep -q python3 && /usr/local/bin/mkosi-27 --version | grep -q "^mkosi 27.1"; then
     return 0
   fi
+  # Check-Valid-Until: no, as sid's Release file expires within days and mirrors that are snapshots (such as
+  # the one CI uses) serve it expired; one exact version of one package is taken from it, never an upgrade.
   cat >/etc/apt/sources.list.d/podvm-sid.sources <<'SRC'
 Types: deb
 URIs: http://deb.debian.org/debian
 Suites: sid
 Components: main
 Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+Check-Valid-Until: no
 SRC
   printf 'Package: *\nPin: release n=sid\nPin-Priority: 1\n' >/etc/apt/preferences.d/podvm-sid
   apt-get update -qq
