@@ -35,7 +35,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Real mkosi builds of the bundled debian flavour: a debug image with a key, an extra package and a qcow2
  * copy, built through the CLI as a user would, and a production image built through the engine API as the
- * Jenkins step does. The assertions look inside the images themselves.
+ * Jenkins step does. The assertions look inside the images themselves. The PCR proof runs on the debug image
+ * and on a variation of it with another kernel command line; a variation with one more package and a copy
+ * whose UKI names a missing root are made from these builds, each once.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RealImageBuildTest {

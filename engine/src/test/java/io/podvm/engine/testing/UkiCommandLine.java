@@ -1,5 +1,7 @@
 package io.podvm.engine.testing;
 
+import io.podvm.engine.files.FileTrees;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -28,22 +30,30 @@ public final class UkiCommandLine {
     /** Copies {@code image} to {@code copy} (sparse) with {@code extra} appended to its UKI's command line. */
     public static Path copyWithAppended(Path image, Path copy, String extra) throws IOException {
         Path scratch = Files.createTempDirectory(copy.getParent(), "uki-");
-        Path uki = scratch.resolve("uki.efi");
-        new DiskImage(image).copyFromEsp("::/EFI/BOOT/BOOTX64.EFI", uki);
-        String cmdline = read(uki, scratch) + " " + extra;
-        Path section = Files.write(scratch.resolve("cmdline"), (cmdline + "\0").getBytes(StandardCharsets.UTF_8));
-        String vma = DiskImage.run("objdump", "-h", uki.toString()).lines().filter(l -> l.contains(" .cmdline "))
-                .map(l -> "0x" + l.trim().split("\\s+")[3]).findFirst()
-                .orElseThrow(() -> new AssertionError(image + "'s UKI has no .cmdline section"));
-        Path changed = scratch.resolve("changed.efi");
-        DiskImage.run("objcopy", "--remove-section", ".cmdline", "--add-section", ".cmdline=" + section,
-                "--change-section-vma", ".cmdline=" + vma, uki.toString(), changed.toString());
-        DiskImage.run("cp", "--sparse=always", image.toString(), copy.toString());
-        new DiskImage(copy).replaceInEsp(changed, "::/EFI/BOOT/BOOTX64.EFI");
-        if (!read(changed, scratch).equals(cmdline)) {
-            throw new AssertionError("objcopy did not write the command line '" + cmdline + "'");
+        try {
+            Path uki = scratch.resolve("uki.efi");
+            new DiskImage(image).copyFromEsp("::/EFI/BOOT/BOOTX64.EFI", uki);
+            String cmdline = read(uki, scratch) + " " + extra;
+            Path section = Files.write(scratch.resolve("cmdline"), (cmdline + "\0").getBytes(StandardCharsets.UTF_8));
+            Path changed = scratch.resolve("changed.efi");
+            DiskImage.run("objcopy", "--remove-section", ".cmdline", "--add-section", ".cmdline=" + section,
+                    "--change-section-vma", ".cmdline=" + cmdlineAddress(uki), uki.toString(), changed.toString());
+            if (!read(changed, scratch).equals(cmdline)) {
+                throw new AssertionError("objcopy did not write the command line '" + cmdline + "'");
+            }
+            DiskImage.run("cp", "--sparse=always", image.toString(), copy.toString());
+            new DiskImage(copy).replaceInEsp(changed, "::/EFI/BOOT/BOOTX64.EFI");
+            return copy;
+        } finally {
+            FileTrees.deleteRecursively(scratch);
         }
-        return copy;
+    }
+
+    /** Where the section is loaded: the new one goes to the same place, before the sections that follow it. */
+    private static String cmdlineAddress(Path uki) {
+        return DiskImage.run("objdump", "-h", uki.toString()).lines().filter(l -> l.contains(" .cmdline "))
+                .map(l -> "0x" + l.trim().split("\\s+")[3]).findFirst()
+                .orElseThrow(() -> new AssertionError(uki + " has no .cmdline section"));
     }
 
     private static String read(Path uki, Path scratch) throws IOException {
