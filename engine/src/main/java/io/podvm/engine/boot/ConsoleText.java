@@ -4,13 +4,19 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Reads what systemd and the guest's shell printed on the console. */
 final class ConsoleText {
-    /** ANSI colour and cursor sequences, which systemd's status lines are full of. */
-    private static final Pattern ANSI = Pattern.compile("\u001B\\[[0-9;?=]*[A-Za-z]");
+    /**
+     * ANSI colour and cursor sequences, which systemd's status lines are full of; also one that systemd cut
+     * when it shortened the line to the console's width (it puts "…" there).
+     */
+    private static final Pattern ANSI = Pattern.compile("\u001B\\[[0-9;?=]*([A-Za-z]|(?=\u2026))");
+    /** systemd gave up on a device a unit needs: the root, for example, when the command line names a wrong one. */
+    private static final Pattern DEVICE_TIMEOUT = Pattern.compile("(?m)Timed out waiting for device .*?(?=\\.?$)");
     private static final Pattern REACHED_DEFAULT = Pattern.compile(
             "Reached target .*(Multi-User System|Graphical Interface)");
     private static final Pattern FAILED = Pattern.compile("\\[FAILED\\] Failed to start (.+?)\\.?$",
@@ -27,6 +33,12 @@ final class ConsoleText {
 
     static boolean reachedDefaultTarget(String console) {
         return REACHED_DEFAULT.matcher(printable(console)).find();
+    }
+
+    /** The first device systemd timed out waiting for, as the console shows it, if any. */
+    static Optional<String> deviceTimeout(String printable) {
+        Matcher m = DEVICE_TIMEOUT.matcher(printable);
+        return m.find() ? Optional.of(m.group()) : Optional.empty();
     }
 
     /** Units that systemd reported on the console as failing to start. */

@@ -116,10 +116,12 @@ public final class ImageBooter {
         while (login == null) {
             abortIfInterrupted();
             String text = console.text();
-            Matcher deadEnd = DEAD_END.matcher(ConsoleText.printable(text));
+            String printable = ConsoleText.printable(text);
+            Matcher deadEnd = DEAD_END.matcher(printable);
             if (deadEnd.find()) {
-                throw failed(console, consoleFile, "the console shows '" + ConsoleText.printable(deadEnd.group()).trim()
-                        + "'");
+                // The dead end (emergency mode) says what happened, the timeout before it why: say both.
+                String cause = ConsoleText.deviceTimeout(printable).map(t -> "'" + t + "' and then ").orElse("");
+                throw failed(console, consoleFile, "the console shows " + cause + "'" + deadEnd.group().trim() + "'");
             }
             if (!vm.isAlive()) {
                 throw failed(console, consoleFile, "QEMU ended (exit code " + vm.exitCode() + ": "

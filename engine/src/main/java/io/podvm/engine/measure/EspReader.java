@@ -2,10 +2,11 @@ package io.podvm.engine.measure;
 
 import io.podvm.engine.PodvmException;
 import io.podvm.engine.log.BuildLog;
+import io.podvm.engine.process.ChildEnvironment;
 import io.podvm.engine.process.ExecResult;
 import io.podvm.engine.process.ExecSpec;
+import io.podvm.engine.process.HostEnvironment;
 import io.podvm.engine.process.ProcessRunner;
-import io.podvm.engine.tools.Executables;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -28,10 +29,13 @@ final class EspReader {
 
     private final BuildLog log;
     private final Path image;
+    /** Where mcopy is found, and what it is given of it. */
+    private final HostEnvironment host;
 
-    EspReader(BuildLog log, Path image) {
+    EspReader(BuildLog log, Path image, HostEnvironment host) {
         this.log = log;
         this.image = image;
+        this.host = host;
     }
 
     /** The byte offset of the ESP in the image. */
@@ -63,12 +67,13 @@ final class EspReader {
 
     /** Copies {@code espPath} (e.g. /EFI/BOOT/BOOTX64.EFI) out of the ESP, or returns null when it is not there. */
     byte[] read(String espPath, Path scratch) throws IOException {
-        Path mcopy = Executables.find("mcopy").orElseThrow(() -> new PodvmException("mcopy is not installed:"
-                + " 'apt-get install mtools' (podvm measure reads the ESP with it without mounting)."));
+        Path mcopy = host.findExecutable("mcopy").orElseThrow(() -> new PodvmException("mcopy is not installed or"
+                + " not on PATH: 'apt-get install mtools' (podvm measure reads the ESP with it without mounting)."));
         Path target = scratch.resolve("esp-file");
         Files.deleteIfExists(target);
-        ExecResult result = new ProcessRunner(log).run(ExecSpec.of(mcopy.toString(), "-n", "-i",
-                image + "@@" + espOffset(), "::" + espPath, target.toString()).timeout(Duration.ofMinutes(5))
+        ExecResult result = new ProcessRunner(log, host).run(ExecSpec.of(mcopy.toString(), "-n", "-i",
+                image + "@@" + espOffset(), "::" + espPath, target.toString())
+                .inherit(ChildEnvironment.MTOOLS).timeout(Duration.ofMinutes(5))
                 .captureOutput());
         if (!result.succeeded() || !Files.exists(target)) {
             if (String.join("\n", result.output()).contains("not found")) {

@@ -5,6 +5,7 @@ import io.podvm.engine.PodvmException;
 import io.podvm.engine.files.FileTrees;
 import io.podvm.engine.json.Json;
 import io.podvm.engine.log.BuildLog;
+import io.podvm.engine.process.HostEnvironment;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -39,10 +40,17 @@ public final class ImageMeasurer {
 
     private final BuildLog log;
     private final Path base;
+    /** Where mcopy is found, and what it is given of it: the CLI's environment or a Jenkins step's. */
+    private final HostEnvironment host;
 
     public ImageMeasurer(BuildLog log, Path base) {
+        this(log, base, HostEnvironment.current());
+    }
+
+    public ImageMeasurer(BuildLog log, Path base, HostEnvironment host) {
         this.log = log;
         this.base = base;
+        this.host = host;
     }
 
     public MeasureResult measure(MeasureRequest request) {
@@ -52,7 +60,7 @@ public final class ImageMeasurer {
         check(request, image, output);
         Path scratch = scratch();
         try {
-            byte[] ukiBytes = new EspReader(log, image).read(BOOT_PATH, scratch);
+            byte[] ukiBytes = new EspReader(log, image, host).read(BOOT_PATH, scratch);
             if (ukiBytes == null) {
                 throw new PodvmException("The ESP of " + image + " has no " + BOOT_PATH + ": the firmware would find"
                         + " nothing to boot. Build the image with mkosi Bootloader=uki.");

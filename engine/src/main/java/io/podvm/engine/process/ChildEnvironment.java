@@ -51,6 +51,12 @@ public final class ChildEnvironment {
             "STORAGE_DRIVER", "STORAGE_OPTS", "DBUS_SESSION_BUS_ADDRESS"),
             List.of("CONTAINERS_", "CONTAINER_", "BUILDAH_", "DOCKER_", "BUILDX_", "XDG_"));
 
+    /**
+     * mtools (mcopy): its configuration file (MTOOLSRC) and the configuration flags it also reads from the
+     * environment (MTOOLS_SKIP_CHECK, MTOOLS_LOWER_CASE, MTOOLS_NO_VFAT, ...; mtools' manual, "Global variables").
+     */
+    public static final ChildEnvironment MTOOLS = BASE.plus(List.of("MTOOLSRC"), List.of("MTOOLS_"));
+
     private final Set<String> names;
     private final List<String> prefixes;
     private final Set<String> excluded;

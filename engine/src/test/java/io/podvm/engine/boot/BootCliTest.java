@@ -1,5 +1,6 @@
 package io.podvm.engine.boot;
 
+import io.podvm.engine.testing.BootLeftovers;
 import io.podvm.engine.testing.CliProcess;
 import io.podvm.engine.testing.EmptyEspDisk;
 import io.podvm.engine.testing.RealTools;
@@ -12,8 +13,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -26,8 +25,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  * builds one.)
  */
 class BootCliTest {
-    private static final Pattern STATE_DIR = Pattern.compile("dir=(\\S+/podvm-boot-[^/\\s]+)/tpm-state");
-
     @TempDir
     Path work;
 
@@ -58,7 +55,7 @@ class BootCliTest {
                 .contains("The console log is kept at " + work.resolve("console.log"))
                 .doesNotContain("Exception");
         assertThat(work.resolve("console.log")).exists();
-        assertNothingLeft(result.stderr(), disk);
+        BootLeftovers.assertNone(result.stderr(), disk);
     }
 
     @Test
@@ -70,27 +67,13 @@ class BootCliTest {
             Thread.sleep(200);
         }
         assertThat(cli.stderrSoFar()).contains("Booting ");
-        assertThat(processesUsing(disk)).as("QEMU runs").isNotEmpty();
+        assertThat(BootLeftovers.processesUsing(disk)).as("QEMU runs").isNotEmpty();
         new ProcessBuilder("kill", "-TERM", Long.toString(cli.process().pid())).start().waitFor();
         CliProcess.Result result = cli.await(2);
         // 130 when the CLI's own exit wins, 143 (SIGTERM) when the JVM's signal exit does.
         assertThat(result.exitCode()).as("stderr:\n%s", result.stderr()).isIn(130, 143);
         assertThat(result.stderr()).contains("podvm: aborted: Aborted while booting the image");
-        assertNothingLeft(result.stderr(), disk);
-    }
-
-    private void assertNothingLeft(String stderr, Path disk) throws IOException {
-        Matcher state = STATE_DIR.matcher(stderr);
-        assertThat(state.find()).as("swtpm's state directory in the log:\n%s", stderr).isTrue();
-        assertThat(Path.of(state.group(1))).doesNotExist();
-        assertThat(processesUsing(disk)).as("QEMU is gone").isEmpty();
-        assertThat(processesUsing(Path.of(state.group(1)))).as("swtpm is gone").isEmpty();
-    }
-
-    /** Processes whose command line names {@code path}. */
-    private static List<String> processesUsing(Path path) {
-        return ProcessHandle.allProcesses().map(p -> p.info().commandLine().orElse(""))
-                .filter(c -> c.contains(path.toString())).toList();
+        BootLeftovers.assertNone(result.stderr(), disk);
     }
 
     private CliProcess.Result run(String... args) throws Exception {

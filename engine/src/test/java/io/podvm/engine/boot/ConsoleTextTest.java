@@ -50,4 +50,15 @@ class ConsoleTextTest {
         String console = "root@localhost:~# @@PODVM-14-BEGIN\r\ndegraded\r\n@@PODVM-14-END\r\nroot@localhost:~# ";
         assertThat(ConsoleText.between(console, "@@PODVM-14-BEGIN", "@@PODVM-14-END")).isEqualTo("degraded\n");
     }
+
+    /** As a UKI whose command line names a missing root printed it: systemd cut the line inside a colour. */
+    @Test
+    void aDeviceTimeoutIsReadThroughAColourSequenceCutByTheEllipsis() {
+        String text = ConsoleText.printable("\u001BM\r\u001B[K[\u001B[0;1;31m TIME \u001B[0m] Timed out waiting for device"
+                + " \u001B[0;1;\u2026a0ccc-96d5-4557-a59a-4c68b2a00f85.\r\r\n[DEPEND] Dependency failed for"
+                + " sysroot.mount - /sysroot.\r\n");
+        assertThat(ConsoleText.deviceTimeout(text))
+                .contains("Timed out waiting for device \u2026a0ccc-96d5-4557-a59a-4c68b2a00f85");
+        assertThat(ConsoleText.deviceTimeout("[  OK  ] Found device dev-vda2.device\n")).isEmpty();
+    }
 }

@@ -1,6 +1,7 @@
 package io.podvm.engine.mkosi;
 
 import io.podvm.engine.testing.DiskImage;
+import io.podvm.engine.testing.PcrProof;
 import io.podvm.engine.testing.RealTools;
 import io.podvm.engine.testing.SshKeyFiles;
 import io.podvm.engine.testing.TestLogs;
@@ -16,14 +17,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The same bundled definition built by mkosi 25.3 (Debian trixie's, installed as mkosi-25 by
- * install-tools.d/mkosi25.sh): the translation for 25 (mkosi.sandbox/) is what lets it build.
+ * install-tools.d/mkosi25.sh): the translation for 25 (mkosi.sandbox/) is what lets it build, and the PCRs
+ * podvm measure predicts for its image are the ones the TPM holds after podvm boot (one build, one boot).
  */
 class Mkosi25BuildTest {
     @TempDir
     Path work;
 
     @Test
-    void mkosi25BuildsTheDebugImageWithTheKeyAndTheExtraPackage() throws Exception {
+    void mkosi25BuildsTheDebugImageWithTheKeyAndTheExtraPackageAndItsPredictedPcrsAreTheTpms() throws Exception {
         Path mkosi25 = RealTools.require("mkosi-25");
         Path key = SshKeyFiles.generate(work, "id", "ed25519", "");
         TestLogs.Captured log = new TestLogs.Captured();
@@ -47,5 +49,10 @@ class Mkosi25BuildTest {
             assertThat(root.resolve("usr/sbin/sshd")).exists();
             return null;
         });
+
+        PcrProof.Proof proof = PcrProof.run(work, Path.of(result.image()));
+        System.out.printf("mkosi 25.3 debug image: PCR 4 %s, PCR 9 %s, PCR 11 %s; login after %.1f s (%.1f s in all),"
+                + " %s%n", proof.held(4), proof.held(9), proof.held(11), proof.boot().path("secondsToLogin").asDouble(),
+                proof.boot().path("seconds").asDouble(), proof.boot().path("accel").asText());
     }
 }

@@ -3,14 +3,15 @@ package io.podvm.engine.mkosi;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.podvm.engine.files.Sha256;
 import io.podvm.engine.json.Json;
-import io.podvm.engine.measure.EventLog;
-import io.podvm.engine.measure.PcrMismatch;
+import io.podvm.engine.testing.BootLeftovers;
 import io.podvm.engine.testing.CliProcess;
 import io.podvm.engine.testing.DiskImage;
+import io.podvm.engine.testing.PcrProof;
 import io.podvm.engine.testing.QemuBoot;
 import io.podvm.engine.testing.RealTools;
 import io.podvm.engine.testing.SshKeyFiles;
 import io.podvm.engine.testing.TestLogs;
+import io.podvm.engine.testing.UkiCommandLine;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -25,6 +26,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -33,12 +35,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Real mkosi builds of the bundled debian flavour: a debug image with a key, an extra package and a qcow2
  * copy, built through the CLI as a user would, and a production image built through the engine API as the
- * Jenkins step does. The assertions look inside the images themselves.
+ * Jenkins step does. The assertions look inside the images themselves. The PCR proof runs on the debug image
+ * and on a variation of it with another kernel command line; a variation with one more package and a copy
+ * whose UKI names a missing root are made from these builds, each once.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RealImageBuildTest {
+    /** An argument the bundled definition does not have, added to the kernel command line. */
+    private static final String EXTRA_KERNEL_ARGUMENT = "podvm.proof=cmdline";
+    /** A small package (one binary, no dependencies besides libc) that the debug image does not have. */
+    private static final String ROOT_ONLY_PACKAGE = "tree";
+
     private Path work;
     private Path key;
+    private Path binaries;
     private JsonNode debug;
     private ImageResult production;
 
@@ -47,7 +57,7 @@ class RealImageBuildTest {
         RealTools.require("mkosi");
         work = Files.createTempDirectory("podvm-real-build-");
         key = SshKeyFiles.generate(work, "id_ed25519", "ed25519", "");
-        Path binaries = binariesTree(work.resolve("binaries"));
+        binaries = binariesTree(work.resolve("binaries"));
 
         CliProcess.Result cli = CliProcess.start(work, Map.of(), "mkosi", "--variant", "debug",
                 "--ssh-private-key", key.toString(), "--binaries-tree", binaries.toString(), "--extra-package", "jq",
@@ -227,74 +237,121 @@ class RealImageBuildTest {
     }
 
     /**
-     * The proof of {@code podvm measure}: every PCR it predicts from the image alone is the value the (software)
-     * TPM holds after {@code podvm boot --tpm} has booted that image; on a mismatch the predicted events and the
-     * firmware's event log entries are printed side by side. PCR 11's stub part is also checked against the
-     * reference implementation, systemd-measure. One boot serves every assertion about the booted system.
+     * The proof of {@code podvm measure} (see {@link PcrProof}): every PCR it predicts from the image alone is the
+     * value the (software) TPM holds after {@code podvm boot --tpm} has booted that image; on a mismatch the
+     * predicted events and the firmware's event log entries are printed side by side. PCR 11 is also checked
+     * against the reference implementation, systemd-measure. One boot serves every assertion.
      */
     @Test
     void thePcrsPodvmMeasurePredictsAreTheOnesTheTpmHoldsAfterPodvmBoot() throws Exception {
-        CliProcess.Result measured = CliProcess.run(work, Map.of(), "measure", debugImage().toString(), "--output",
-                work.resolve("system.pcrs.json").toString(), "--json");
-        assertThat(measured.exitCode()).as("podvm measure:\n%s", measured.stderr()).isZero();
-        JsonNode prediction = Json.read(measured.lastStdoutLine());
-        assertThat(Json.read(work.resolve("system.pcrs.json"))).isEqualTo(prediction);
-        assertThat(prediction.path("uki").asText()).isEqualTo(Sha256.of(extractUki()));
+        PcrProof.Proof proof = PcrProof.run(work, debugImage());
 
-        CliProcess.Result booted = CliProcess.start(work, Map.of(), "boot", debugImage().toString(), "--tpm",
-                "--keep-console", work.resolve("tpm-boot.console.log").toString(), "--json").await(20);
-        assertThat(booted.exitCode()).as("podvm boot:\n%s", booted.stderr()).isZero();
-        JsonNode boot = Json.read(booted.lastStdoutLine());
-        System.out.println("podvm boot --json: " + booted.lastStdoutLine());
-        System.out.println("podvm measure --json: " + measured.lastStdoutLine());
-        assertThat(boot.path("booted").asBoolean()).isTrue();
-        assertThat(boot.path("failedUnits").size()).as("failed units: %s", boot.path("failedUnits")).isZero();
-        assertThat(boot.path("console").asText()).isEqualTo(work.resolve("tpm-boot.console.log").toString());
-        assertThat(Files.readString(work.resolve("tpm-boot.console.log"), StandardCharsets.ISO_8859_1))
-                .contains("Reached target");
-        assertThat(boot.path("pcrs").size()).as("PCRs read from the guest's sysfs").isEqualTo(24);
-
-        EventLog log = EventLog.parse(Files.readAllBytes(Path.of(boot.path("eventLog").asText())));
-        for (int pcr : new int[] {0, 1, 2, 3, 4, 5, 6, 7}) {
-            assertThat(log.replay().get(pcr)).as("the event log replays to the TPM's PCR %d", pcr)
-                    .isEqualTo(boot.path("pcrs").path(String.valueOf(pcr)).asText());
-        }
-        prediction.path("pcrs").fields().forEachRemaining(entry -> {
-            int pcr = Integer.parseInt(entry.getKey());
-            List<Map<String, String>> events = new ArrayList<>();
-            prediction.path("events").path(entry.getKey()).forEach(e -> events.add(Map.of("event",
-                    e.path("event").asText(), "sha256", e.path("sha256").asText())));
-            assertThat(boot.path("pcrs").path(entry.getKey()).asText())
-                    .as("PCR %d predicted by podvm measure vs. held by the TPM\n%s", pcr,
-                            PcrMismatch.describe(pcr, events, log))
-                    .isEqualTo(entry.getValue().asText());
-        });
-        assertThat(prediction.path("pcrs").path("11").asText()).isEqualTo(systemdMeasure());
-    }
-
-    private Path extractUki() {
-        Path uki = work.resolve("uki.efi");
-        if (!Files.exists(uki)) {
-            DiskImage.run("mcopy", "-n", "-i", debugImage() + "@@1048576", "::/EFI/BOOT/BOOTX64.EFI", uki.toString());
-        }
-        return uki;
+        System.out.printf("mkosi 24.3 debug image: PCR 4 %s, PCR 9 %s, PCR 11 %s; login after %.1f s (%.1f s in all),"
+                + " %s%n", proof.held(4), proof.held(9), proof.held(11), proof.boot().path("secondsToLogin").asDouble(),
+                proof.boot().path("seconds").asDouble(), proof.boot().path("accel").asText());
     }
 
     /**
-     * PCR 11 after the last boot phase, as systemd-measure calculates it from the UKI's sections. A 252 stub
-     * measures .linux .osrel .cmdline .initrd (and .splash .dtb .pcrpkey, absent here), not .uname or .sbat.
+     * The same definition with one more kernel command line argument (a drop-in, as a user would add it; the
+     * same seed and time as the baseline): the .cmdline section is measured into PCR 11 (systemd-stub) and 9
+     * (the kernel's EFI stub) and changes the UKI and so its Authenticode digest in PCR 4; the kernel's own
+     * digest stays. The proof holds on the changed image too.
      */
-    private String systemdMeasure() throws IOException {
-        List<String> command = new ArrayList<>(List.of("/usr/lib/systemd/systemd-measure", "calculate",
-                "--bank=sha256", "--phase=enter-initrd:leave-initrd:sysinit:ready"));
-        for (String section : List.of("linux", "osrel", "cmdline", "initrd")) {
-            Path file = work.resolve("section." + section);
-            DiskImage.run("objcopy", "-O", "binary", "--only-section=." + section, extractUki().toString(),
-                    file.toString());
-            command.add("--" + section + "=" + file);
+    @Test
+    void aChangedKernelCommandLineChangesPcr4And9And11AndTheProofStillHolds() throws Exception {
+        Path tree = work.resolve("cmdline-tree");
+        BundledDefinition.copyTo(tree);
+        Files.writeString(tree.resolve("mkosi.presets/system/mkosi.conf.d/90-proof-cmdline.conf"),
+                "[Content]\nKernelCommandLine=" + EXTRA_KERNEL_ARGUMENT + "\n");
+        ImageResult changed = new ImageBuilder(TestLogs.discard(), work).build(debugLike().dir(tree.toString())
+                .distribution("debian").sourceDateEpoch(debug.path("sourceDateEpoch").asText())
+                .seed(debug.path("seed").asText()).outputDir("cmdline-out").build());
+        System.out.printf("debug image with a changed kernel command line built in %.1f s%n", changed.seconds());
+        assertThat(UkiCommandLine.of(Path.of(changed.image()), work)).endsWith(" " + EXTRA_KERNEL_ARGUMENT);
+        assertThat(UkiCommandLine.of(debugImage(), work)).doesNotContain(EXTRA_KERNEL_ARGUMENT);
+
+        PcrProof.Proof baseline = PcrProof.measureOnly(work, debugImage());
+        PcrProof.Proof proof = PcrProof.run(work, Path.of(changed.image()));
+
+        System.out.printf("changed command line: PCR 4 %s, PCR 9 %s, PCR 11 %s (baseline %s, %s, %s); login"
+                + " after %.1f s, %s%n", proof.held(4), proof.held(9), proof.held(11), baseline.predicted(4),
+                baseline.predicted(9), baseline.predicted(11), proof.boot().path("secondsToLogin").asDouble(),
+                proof.boot().path("accel").asText());
+        for (int pcr : new int[] {4, 9, 11}) {
+            assertThat(proof.predicted(pcr)).as("PCR %d", pcr).isNotEqualTo(baseline.predicted(pcr));
         }
-        String out = DiskImage.run(command.toArray(String[]::new));
-        return out.replaceAll("(?s).*11:sha256=([0-9a-f]{64}).*", "$1");
+        assertThat(proof.prediction().path("events").path("4").get(3))
+                .as("the kernel's Authenticode event: the kernel is the same")
+                .isEqualTo(baseline.prediction().path("events").path("4").get(3));
+        assertThat(Files.readString(Path.of(proof.boot().path("console").asText()), StandardCharsets.ISO_8859_1))
+                .as("the kernel booted with the argument").contains(EXTRA_KERNEL_ARGUMENT);
+    }
+
+    /**
+     * On this definition the root is a plain ext4 partition and the firmware and stub measure only the UKI
+     * (kernel, initrd, command line, os-release): a package added to the root alone leaves the UKI
+     * byte-identical (the build is reproducible), so the predicted PCRs are the baseline's, which the proof
+     * has shown the TPM holds. No boot is needed for that. The root does differ: the package is there.
+     */
+    @Test
+    void aPackageAddedToTheExt4RootAloneLeavesTheUkiAndItsPcrsUnchanged() throws Exception {
+        ImageResult withPackage = new ImageBuilder(TestLogs.discard(), work).build(debugLike()
+                .extraPackages(List.of("jq", ROOT_ONLY_PACKAGE)).outputDir("package-out").build());
+        System.out.printf("debug image with one more package built in %.1f s%n", withPackage.seconds());
+        new DiskImage(Path.of(withPackage.image())).withRoot(root -> {
+            assertThat(root.resolve("usr/bin/" + ROOT_ONLY_PACKAGE)).exists();
+            return null;
+        });
+        new DiskImage(debugImage()).withRoot(root -> {
+            assertThat(root.resolve("usr/bin/" + ROOT_ONLY_PACKAGE)).doesNotExist();
+            return null;
+        });
+        assertThat(Sha256.of(Path.of(withPackage.image()))).isNotEqualTo(debug.path("sha256").asText());
+
+        PcrProof.Proof baseline = PcrProof.measureOnly(work, debugImage());
+        PcrProof.Proof measured = PcrProof.measureOnly(work, Path.of(withPackage.image()));
+
+        System.out.printf("one more package: UKI %s (baseline %s), PCR 4 %s, PCR 11 %s%n", measured.uki(),
+                baseline.uki(), measured.predicted(4), measured.predicted(11));
+        assertThat(measured.uki()).as("the UKI's SHA-256").isEqualTo(baseline.uki());
+        assertThat(measured.prediction().path("pcrs")).isEqualTo(baseline.prediction().path("pcrs"));
+    }
+
+    /**
+     * A UKI whose command line names a root partition that does not exist (a copy of the production image with
+     * its .cmdline replaced, no new build): the initrd waits for the device (systemd's 90 s) and gives up into
+     * emergency mode; podvm boot fails with what the console showed, keeps the console log, and leaves no QEMU,
+     * swtpm or state directory.
+     */
+    @Test
+    void aKernelCommandLinePointingAtAMissingRootFailsTheBootClearly() throws Exception {
+        Path dir = Files.createDirectories(work.resolve("missing-root"));
+        String uuid = UUID.randomUUID().toString();
+        String missing = "root=PARTUUID=" + uuid;
+        Path image = UkiCommandLine.copyWithAppended(Path.of(production.image()), dir.resolve("system.raw"), missing);
+
+        long start = System.nanoTime();
+        CliProcess.Result result = CliProcess.start(dir, Map.of(), "boot", "system.raw", "--timeout", "600")
+                .await(15);
+        System.out.printf("podvm boot of an image whose root is missing failed after %.1f s:%n%s%n",
+                (System.nanoTime() - start) / 1e9, result.stderr());
+
+        assertThat(result.exitCode()).as("stderr:\n%s", result.stderr()).isEqualTo(1);
+        // systemd shortens the line to the console's width: the end of the UUID is what is left of it.
+        assertThat(result.stderr()).contains("podvm: The image did not boot: the console shows 'Timed out waiting for"
+                + " device ").contains(uuid.substring(uuid.length() - 12) + "' and then 'You are in emergency mode.")
+                .contains("The console log is kept at " + dir.resolve("system.console.log"))
+                .doesNotContain("Exception");
+        assertThat(Files.readString(dir.resolve("system.console.log"), StandardCharsets.ISO_8859_1))
+                .contains(missing, "emergency mode");
+        BootLeftovers.assertNone(result.stderr(), image);
+    }
+
+    /** The baseline debug image's request, for variations of it built through the engine API. */
+    private ImageRequest.Builder debugLike() throws IOException {
+        return ImageRequest.builder().variant("debug").sshPrivateKey(Files.readString(key), null, "sshPrivateKey")
+                .binariesTree(binaries.toString()).extraPackages(List.of("jq"))
+                .packageCache(RealTools.packageCache().toString());
     }
 
     /** sshd starts after the console (its host keys are made at first boot): try until it answers. */

@@ -48,6 +48,16 @@ public final class DiskImage {
         return run("mdir", "-b", "-i", image + "@@" + partition(ESP_TYPE).offsetBytes(), dir);
     }
 
+    /** Copies a file out of the ESP, e.g. "::/EFI/BOOT/BOOTX64.EFI". */
+    public void copyFromEsp(String espPath, Path target) throws IOException {
+        run("mcopy", "-n", "-i", image + "@@" + partition(ESP_TYPE).offsetBytes(), espPath, target.toString());
+    }
+
+    /** Replaces a file of the ESP (the image is changed: use it on a copy). */
+    public void replaceInEsp(Path source, String espPath) throws IOException {
+        run("mcopy", "-o", "-i", image + "@@" + partition(ESP_TYPE).offsetBytes(), source.toString(), espPath);
+    }
+
     /** Mounts the root partition read-only for the duration of {@code inspection}. */
     public <T> T withRoot(RootInspection<T> inspection) throws IOException {
         Path mountpoint = Files.createTempDirectory("podvm-root-");

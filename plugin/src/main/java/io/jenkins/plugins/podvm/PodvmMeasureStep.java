@@ -103,7 +103,7 @@ public final class PodvmMeasureStep extends Step {
         @Override
         protected Map<String, Object> call(BuildLog log, Path workspace, @CheckForNull Path secretsParent,
                 HostEnvironment host) {
-            return new ImageMeasurer(log, workspace).measure(request).toMap();
+            return new ImageMeasurer(log, workspace, host).measure(request).toMap();
         }
     }
 
