@@ -12,6 +12,8 @@ import io.podvm.engine.testing.RealTools;
 import io.podvm.engine.testing.SshKeyFiles;
 import io.podvm.engine.testing.TestLogs;
 import io.podvm.engine.testing.UkiCommandLine;
+import io.podvm.engine.files.FileTrees;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -71,6 +73,14 @@ class RealImageBuildTest {
                 .packageCache(RealTools.packageCache().toString()).build());
         System.out.printf("debug image built in %.1f s, production image in %.1f s%n",
                 debug.path("seconds").asDouble(), production.seconds());
+    }
+
+    /** The images are about 1.7 GB a run: a CI machine that runs the suite every day must not keep them. */
+    @AfterAll
+    void deleteTheImages() throws IOException {
+        if (work != null) {
+            FileTrees.deleteRecursively(work);
+        }
     }
 
     @Test

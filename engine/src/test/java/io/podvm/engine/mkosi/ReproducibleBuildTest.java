@@ -1,6 +1,7 @@
 package io.podvm.engine.mkosi;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.podvm.engine.files.FileTrees;
 import io.podvm.engine.files.Sha256;
 import io.podvm.engine.json.Json;
 import io.podvm.engine.testing.CliProcess;
@@ -26,6 +27,14 @@ class ReproducibleBuildTest {
         RealTools.require("mkosi");
         RealTools.require("diffoscope");
         Path work = Files.createTempDirectory("podvm-repro-");
+        try {
+            checkTwoBuildsAreIdentical(work);
+        } finally {
+            FileTrees.deleteRecursively(work);
+        }
+    }
+
+    private static void checkTwoBuildsAreIdentical(Path work) throws Exception {
         Path binaries = binariesTree(work.resolve("binaries"));
 
         CliProcess.Result cli = CliProcess.start(work, Map.of(), "mkosi", "--check-reproducible", "--binaries-tree",
