@@ -165,6 +165,7 @@ public final class ImageBuilder {
                 size, manifest == null ? null : placed.next().toString(), packages,
                 plan.mkosi().version().toString(), request.variant().id(),
                 request.distribution() != null ? request.distribution() : summary.distribution(),
+                request.bundled() ? request.root().id() : null,
                 Math.round((System.nanoTime() - start) / 1e7) / 100.0, content.contentKey(), request.incremental(),
                 plan.inputs(), null);
     }
@@ -387,8 +388,9 @@ public final class ImageBuilder {
     /** What the build will need on disk, from the definition's partitions; see {@link DiskSpace}. */
     private static List<DiskSpace.Need> spaceNeeds(ImageRequest request, Plan plan) {
         try {
+            String partitions = TreeStager.repartDirectory(request.root()) + "/";
             ImageSizeEstimate image = request.bundled()
-                    ? ImageSizeEstimate.of(BundledDefinition.read(n -> n.contains("mkosi.repart/") && n.endsWith(".conf")))
+                    ? ImageSizeEstimate.of(BundledDefinition.read(n -> n.contains(partitions) && n.endsWith(".conf")))
                     : ImageSizeEstimate.ofTree(plan.tree());
             return DiskSpace.forBuild(image, request.qcow2(), plan.binaries(), plan.outputDir(), plan.packageCache());
         } catch (IOException e) {
