@@ -37,6 +37,18 @@ class MkosiBadInputTest {
     }
 
     @Test
+    void aVerityRootOutsideTheBundledDebianDefinitionOrAnUnknownRoot() throws Exception {
+        Path tree = Files.createDirectories(work.resolve("tree"));
+        Files.writeString(tree.resolve("mkosi.conf"), "[Distribution]\nDistribution=debian\n");
+
+        assertRefused(run("--dir", "tree", "--root", "verity"), "--root: 'verity' is not valid; only the bundled podvm"
+                + " definition has a verity root; allowed with your own tree (dir): ext4");
+        assertRefused(run("--root", "verity", "--distribution", "fedora"), "--root: 'verity' is not valid; the bundled"
+                + " fedora definition builds an ext4 root only; verity is built with distribution debian.");
+        assertRefused(run("--root", "btrfs"), "--root: 'btrfs' is not valid; allowed: ext4, verity.");
+    }
+
+    @Test
     void anSshKeyWithTheProductionVariant() throws Exception {
         Path key = SshKeyFiles.generate(work, "id", "ed25519", "");
 
