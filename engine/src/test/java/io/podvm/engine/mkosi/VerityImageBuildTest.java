@@ -150,7 +150,8 @@ class VerityImageBuildTest {
 
         System.out.println("podvm boot of the corrupted image: exit " + boot.exitCode() + "\n" + tail(boot.stderr()));
         assertThat(boot.exitCode()).as("stderr:\n%s", boot.stderr()).isEqualTo(1);
-        assertThat(boot.stderr()).contains("The image did not boot");
+        assertThat(boot.stderr()).contains("The image did not boot", "The root file system failed its integrity check:"
+                + " 'device-mapper: verity: ");
         assertThat(Files.readString(consoleLog, StandardCharsets.ISO_8859_1))
                 .containsPattern("device-mapper: verity: [0-9:]+: data block \\d+ is corrupted");
         assertThat(emulators()).as("QEMU and swtpm of the failed boot are gone").isSubsetOf(before);
