@@ -129,6 +129,11 @@ public final class ImageBuilder {
         if (request.incremental()) {
             IncrementalBuild.requireSupported(mkosi.version());
         }
+        if (request.root() == RootFileSystem.VERITY && !mkosi.version().atLeast(19)) {
+            throw InvalidRequestException.of("root", request.root().id(), "the verity root is built with mkosi 19 or"
+                    + " newer (tried with 24.3 and 25.3), and this mkosi is " + mkosi.version() + "; use a newer mkosi"
+                    + " (--mkosi) or the ext4 root");
+        }
         MkosiSettings settings = mkosi.settings(log);
         List<String> profiles = TreeChecks.check(request, tree, settings);
         return new Plan(mkosi, qemuImg, tree, binaries, outputDir, cache, settings, profiles,

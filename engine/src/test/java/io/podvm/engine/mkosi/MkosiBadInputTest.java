@@ -49,6 +49,16 @@ class MkosiBadInputTest {
     }
 
     @Test
+    void aVerityRootWithAnMkosiOlderThan19() throws Exception {
+        CliProcess.Result result = run("--root", "verity", "--mkosi", mkosiThatMustNotBuild().toString(),
+                "--package-cache", RealTools.packageCache().toString());
+
+        assertRefused(result, "--root: 'verity' is not valid; the verity root is built with mkosi 19 or newer (tried"
+                + " with 24.3 and 25.3), and this mkosi is 18.0;");
+        assertThat(result.stderr()).doesNotContain("BUILD RAN");
+    }
+
+    @Test
     void anSshKeyWithTheProductionVariant() throws Exception {
         Path key = SshKeyFiles.generate(work, "id", "ed25519", "");
 
