@@ -124,6 +124,11 @@ public final class ImageBuilder {
         Path qemuImg = request.qcow2() ? host.findExecutable("qemu-img").orElseThrow(() -> new InvalidRequestException(
                 "qcow2: qemu-img was not found on PATH; install it (apt-get install qemu-utils) or drop qcow2."))
                 : null;
+        if (request.root() == RootFileSystem.VERITY && host.findExecutable("mkfs.erofs").isEmpty()) {
+            // systemd-repart runs it on this host at the end of the build: missing, it would fail after minutes.
+            throw InvalidRequestException.of("root", request.root().id(), "the verity root is an erofs made by"
+                    + " mkfs.erofs, which is not on PATH; install it (apt-get install erofs-utils) or use the ext4 root");
+        }
         Path cache = checkPackageCache(request.packageCache() != null ? resolve(request.packageCache()) : defaultPackageCache());
         MkosiTool mkosi = MkosiTool.detect(request.mkosi(), log, host);
         if (request.incremental()) {

@@ -49,6 +49,15 @@ class MkosiBadInputTest {
     }
 
     @Test
+    void aVerityRootWithoutMkfsErofs() throws Exception {
+        Path emptyBin = Files.createDirectories(work.resolve("bin"));
+
+        assertRefused(run(Map.of("PATH", emptyBin.toString()), "--root", "verity"), "--root: 'verity' is not valid;"
+                + " the verity root is an erofs made by mkfs.erofs, which is not on PATH; install it (apt-get install"
+                + " erofs-utils) or use the ext4 root.");
+    }
+
+    @Test
     void aVerityRootWithAnMkosiOlderThan19() throws Exception {
         CliProcess.Result result = run("--root", "verity", "--mkosi", mkosiThatMustNotBuild().toString(),
                 "--package-cache", RealTools.packageCache().toString());
