@@ -51,6 +51,13 @@ class PodvmImageTest {
     }
 
     @Test
+    void passesTheRootOfTheImageThrough() {
+        pipeline.call("podvmImage", Map.of("image", Map.of("variant", "debug", "root", "verity")));
+
+        assertThat(recorder.only("podvmMkosi").map()).containsEntry("root", "verity").containsEntry("variant", "debug");
+    }
+
+    @Test
     void keepsABinariesTreeThatTheImageNames() {
         pipeline.call("podvmImage", Map.of(
                 "binaries", Map.of("mode", "pull", "image", "quay.io/example/podvm-binaries:v1"),

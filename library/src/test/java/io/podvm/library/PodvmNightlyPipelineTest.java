@@ -145,6 +145,16 @@ class PodvmNightlyPipelineTest {
     }
 
     @Test
+    void theImagesRootReachesTheImageOfEveryVariant() {
+        Map<String, Object> config = nightly();
+        config.put("image", Map.of("distribution", "debian", "root", "verity"));
+        pipeline.params.putAll(Map.of("VARIANT", "debug", "SSH_KEY_CREDENTIALS", "", "UPLOAD", false));
+        run(config);
+
+        assertThat(recorder.only("podvmMkosi").map()).containsEntry("root", "verity").containsEntry("variant", "debug");
+    }
+
+    @Test
     void aDebugBuildWithoutAKeyIsBuiltAndTheLogSaysHowToLogIn() {
         pipeline.params.putAll(Map.of("VARIANT", "debug", "SSH_KEY_CREDENTIALS", "", "UPLOAD", false));
         run(nightly());

@@ -21,6 +21,8 @@ final class ConsoleText {
             "Reached target .*(Multi-User System|Graphical Interface)");
     private static final Pattern FAILED = Pattern.compile("\\[FAILED\\] Failed to start (.+?)\\.?$",
             Pattern.MULTILINE);
+    /** dm-verity's message when a block of a verity device does not match its hash tree. */
+    private static final Pattern VERITY_CORRUPTED = Pattern.compile("device-mapper: verity: [^\n]*corrupted");
     static final Pattern LOGIN = Pattern.compile("(?m)(login: ?$|^root@[^\\s:]+:[^\\n]*# ?$)");
     static final Pattern SHELL = Pattern.compile("(?m)^root@[^\\s:]+:[^\\n]*# ?$");
 
@@ -49,6 +51,12 @@ final class ConsoleText {
             failed.add(m.group(1).trim());
         }
         return failed;
+    }
+
+    /** The first line in which dm-verity reported a corrupted block, if any. */
+    static java.util.Optional<String> verityCorruption(String console) {
+        Matcher m = VERITY_CORRUPTED.matcher(printable(console));
+        return m.find() ? java.util.Optional.of(m.group()) : java.util.Optional.empty();
     }
 
     /**

@@ -267,8 +267,11 @@ public final class ImageBooter {
 
     private PodvmException failed(SerialConsole console, Path consoleFile, String why) {
         keep(console, consoleFile);
-        return new PodvmException("The image did not boot: " + why + ". The console log is kept at " + consoleFile
-                + "; its last lines:\n" + console.lastLines(20));
+        // A verity root with a changed block: the reason is far above the last lines (emergency mode).
+        String verity = ConsoleText.verityCorruption(console.text()).map(line -> " The root file system failed its"
+                + " integrity check: '" + line + "'.").orElse("");
+        return new PodvmException("The image did not boot: " + why + "." + verity + " The console log is kept at "
+                + consoleFile + "; its last lines:\n" + console.lastLines(20));
     }
 
     private void keep(SerialConsole console, Path consoleFile) {

@@ -27,6 +27,11 @@ final class MkosiCommand implements Callable<Integer> {
             description = "production (default) or debug (SSH for root, autologin, debugging tools).")
     String variant;
 
+    @Option(names = "--root", paramLabel = "ext4|verity", defaultValue = "ext4", description = "The bundled"
+            + " definition's root file system: ext4 (default), or verity (read-only erofs under dm-verity, the root"
+            + " hash in the UKI's command line; /var a tmpfs; debian only).")
+    String root;
+
     @Option(names = "--distribution", paramLabel = "NAME",
             description = "debian (default) or fedora for the bundled definition; any mkosi distribution for your tree.")
     String distribution;
@@ -94,7 +99,7 @@ final class MkosiCommand implements Callable<Integer> {
         ImageRequest.Builder request = ImageRequest.builder().dir(dir).variant(variant).distribution(distribution)
                 .release(release).binariesTree(binariesTree).extraPackages(extraPackages).qcow2(qcow2)
                 .outputDir(outputDir).mkosi(mkosi).packageCache(packageCache).incremental(incremental)
-                .profiles(profiles, "--profile")
+                .profiles(profiles, "--profile").root(root)
                 .sourceDateEpoch(sourceDateEpoch).seed(seed).checkReproducible(checkReproducible);
         // picocli turns '' into the path of the working directory; an empty option is a mistake to name.
         Blank.refuse("--authorized-keys", authorizedKeys == null ? null : authorizedKeys.toString(), "give a file");

@@ -124,10 +124,20 @@ public final class ImageBuilder {
         Path qemuImg = request.qcow2() ? host.findExecutable("qemu-img").orElseThrow(() -> new InvalidRequestException(
                 "qcow2: qemu-img was not found on PATH; install it (apt-get install qemu-utils) or drop qcow2."))
                 : null;
+        if (request.root() == RootFileSystem.VERITY && host.findExecutable("mkfs.erofs").isEmpty()) {
+            // systemd-repart runs it on this host at the end of the build: missing, it would fail after minutes.
+            throw InvalidRequestException.of("root", request.root().id(), "the verity root is an erofs made by"
+                    + " mkfs.erofs, which is not on PATH; install it (apt-get install erofs-utils) or use the ext4 root");
+        }
         Path cache = checkPackageCache(request.packageCache() != null ? resolve(request.packageCache()) : defaultPackageCache());
         MkosiTool mkosi = MkosiTool.detect(request.mkosi(), log, host);
         if (request.incremental()) {
             IncrementalBuild.requireSupported(mkosi.version());
+        }
+        if (request.root() == RootFileSystem.VERITY && !mkosi.version().atLeast(19)) {
+            throw InvalidRequestException.of("root", request.root().id(), "the verity root is built with mkosi 19 or"
+                    + " newer (tried with 24.3 and 25.3), and this mkosi is " + mkosi.version() + "; use a newer mkosi"
+                    + " (--mkosi) or the ext4 root");
         }
         MkosiSettings settings = mkosi.settings(log);
         List<String> profiles = TreeChecks.check(request, tree, settings);
@@ -165,6 +175,7 @@ public final class ImageBuilder {
                 size, manifest == null ? null : placed.next().toString(), packages,
                 plan.mkosi().version().toString(), request.variant().id(),
                 request.distribution() != null ? request.distribution() : summary.distribution(),
+                request.bundled() ? request.root().id() : null,
                 Math.round((System.nanoTime() - start) / 1e7) / 100.0, content.contentKey(), request.incremental(),
                 plan.inputs(), null);
     }
@@ -387,8 +398,9 @@ public final class ImageBuilder {
     /** What the build will need on disk, from the definition's partitions; see {@link DiskSpace}. */
     private static List<DiskSpace.Need> spaceNeeds(ImageRequest request, Plan plan) {
         try {
+            String partitions = TreeStager.repartDirectory(request.root()) + "/";
             ImageSizeEstimate image = request.bundled()
-                    ? ImageSizeEstimate.of(BundledDefinition.read(n -> n.contains("mkosi.repart/") && n.endsWith(".conf")))
+                    ? ImageSizeEstimate.of(BundledDefinition.read(n -> n.contains(partitions) && n.endsWith(".conf")))
                     : ImageSizeEstimate.ofTree(plan.tree());
             return DiskSpace.forBuild(image, request.qcow2(), plan.binaries(), plan.outputDir(), plan.packageCache());
         } catch (IOException e) {

@@ -42,6 +42,7 @@ public final class ImageRequest implements Serializable {
     private final Long sourceDateEpoch;
     private final String seed;
     private final boolean checkReproducible;
+    private final RootFileSystem root;
 
     private ImageRequest(Builder b) {
         this.dir = b.dir;
@@ -60,6 +61,7 @@ public final class ImageRequest implements Serializable {
         this.sourceDateEpoch = b.sourceDateEpoch;
         this.seed = b.seed;
         this.checkReproducible = b.checkReproducible;
+        this.root = b.root;
     }
 
     public static Builder builder() {
@@ -143,6 +145,11 @@ public final class ImageRequest implements Serializable {
         return checkReproducible;
     }
 
+    /** The bundled definition's root file system: ext4, or erofs under dm-verity. */
+    public RootFileSystem root() {
+        return root;
+    }
+
     /** Collects the options; {@link #build()} checks them together, so that each error names its field. */
     public static final class Builder {
         private String dir;
@@ -161,6 +168,7 @@ public final class ImageRequest implements Serializable {
         private Long sourceDateEpoch;
         private String seed;
         private boolean checkReproducible;
+        private RootFileSystem root = RootFileSystem.EXT4;
 
         private Builder() {
         }
@@ -275,6 +283,12 @@ public final class ImageRequest implements Serializable {
             return this;
         }
 
+        public Builder root(String value) {
+            this.root = Blank.refuse("root", value, "give ext4 or verity, or leave it out (ext4)") == null
+                    ? RootFileSystem.EXT4 : RootFileSystem.parse(value.trim(), "root");
+            return this;
+        }
+
         public ImageRequest build() {
             Flavour flavour = checkDistribution();
             if (dir == null) {
@@ -293,7 +307,24 @@ public final class ImageRequest implements Serializable {
                 throw new InvalidRequestException("profiles: the bundled podvm definition has no mkosi profiles (its"
                         + " variant is chosen with 'variant'); give profiles only with your own tree (dir).");
             }
+            checkRoot(flavour);
             return new ImageRequest(this);
+        }
+
+        /** The verity layout is part of the bundled definition, and tried on its debian flavour only. */
+        private void checkRoot(Flavour flavour) {
+            if (root != RootFileSystem.VERITY) {
+                return;
+            }
+            if (dir != null) {
+                throw InvalidRequestException.of("root", root.id(), "only the bundled podvm definition has a verity"
+                        + " root; allowed with your own tree (dir): ext4 (the default, which leaves the partitions to"
+                        + " your tree's mkosi.repart/, where Verity=data and Verity=hash make a verity root)");
+            }
+            if (flavour != Flavour.DEBIAN) {
+                throw InvalidRequestException.of("root", root.id(), "the bundled " + flavour.id() + " definition"
+                        + " builds an ext4 root only; verity is built with distribution debian");
+            }
         }
 
         /** The bundled definition always builds a flavour it knows; a user's tree may name any of mkosi's. */

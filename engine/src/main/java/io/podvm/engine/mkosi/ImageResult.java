@@ -6,10 +6,11 @@ import java.util.Map;
 
 /**
  * What an image build produced; {@link #toMap()} is the CLI's JSON and the step's return value.
- * {@code contentKey} is described in {@link ImageContent} (written beside the image as NAME.podvm.json).
+ * {@code root} is the bundled definition's root file system (ext4, verity), null for a user's tree (its own
+ * mkosi.repart/ decides). {@code contentKey} is described in {@link ImageContent} (written beside the image as NAME.podvm.json).
  */
 public record ImageResult(String image, String qcow2, String sha256, long sizeBytes, String manifest,
-        int packageCount, String mkosiVersion, String variant, String distribution, double seconds,
+        int packageCount, String mkosiVersion, String variant, String distribution, String root, double seconds,
         String contentKey, boolean incremental, ReproducibleInputs inputs, ReproducibilityCheck.Report check)
         implements Serializable {
 
@@ -24,6 +25,7 @@ public record ImageResult(String image, String qcow2, String sha256, long sizeBy
         map.put("mkosiVersion", mkosiVersion);
         map.put("variant", variant);
         map.put("distribution", distribution);
+        map.put("root", root);
         map.put("seconds", seconds);
         map.put("contentKey", contentKey);
         map.put("incremental", incremental);
@@ -41,6 +43,6 @@ public record ImageResult(String image, String qcow2, String sha256, long sizeBy
     /** The same result with the reproducibility check's findings. */
     ImageResult withCheck(ReproducibilityCheck.Report report) {
         return new ImageResult(image, qcow2, sha256, sizeBytes, manifest, packageCount, mkosiVersion, variant,
-                distribution, seconds, contentKey, incremental, inputs, report);
+                distribution, root, seconds, contentKey, incremental, inputs, report);
     }
 }

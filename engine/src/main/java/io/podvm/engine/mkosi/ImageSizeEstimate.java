@@ -15,12 +15,15 @@ import java.util.stream.Stream;
  * of the partitions in the definition's {@code mkosi.repart/*.conf} files ({@code SizeMinBytes=}, else
  * {@code SizeMaxBytes=}); a partition without a size (a root partition with {@code Minimize=}) counts
  * {@link #UNSIZED_PARTITION}, and a definition without partition files counts {@link #NO_DEFINITIONS}.
+ * A dm-verity hash partition ({@code Verity=hash}) without a size counts {@link #UNSIZED_HASH_PARTITION}: its
+ * hash tree is 32 bytes per 4 KiB block of the data partition (1/128, plus its upper levels).
  * Measured: the bundled debian image is 723 MiB (ESP 256 MiB + root 467 MiB), estimated 1 GiB.
  */
 record ImageSizeEstimate(long bytes, int partitions) {
     static final long MIB = 1024L * 1024;
     static final long UNSIZED_PARTITION = 768 * MIB;
     static final long NO_DEFINITIONS = 1024 * MIB;
+    static final long UNSIZED_HASH_PARTITION = UNSIZED_PARTITION / 64;
 
     private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*([KMGTP]?)(?:i?B)?", Pattern.CASE_INSENSITIVE);
 
@@ -52,7 +55,10 @@ record ImageSizeEstimate(long bytes, int partitions) {
         String min = value(conf, "SizeMinBytes");
         String max = value(conf, "SizeMaxBytes");
         Long size = parse(min != null ? min : max);
-        return size == null ? UNSIZED_PARTITION : size;
+        if (size != null) {
+            return size;
+        }
+        return "hash".equals(value(conf, "Verity")) ? UNSIZED_HASH_PARTITION : UNSIZED_PARTITION;
     }
 
     private static String value(MkosiConfFile conf, String key) {

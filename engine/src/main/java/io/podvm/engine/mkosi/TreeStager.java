@@ -16,11 +16,21 @@ import java.util.Set;
  * the definition itself, the variant marker, root's SSH keys, the extra packages and the binaries tree.
  * The seed's conventions decide the names: {@code resources/buildDebugImage} selects the debug variant,
  * {@code resources/authorized_keys} root's keys, {@code resources/binaries-tree} the podvm binaries.
+ * The bundled definition's verity root is a directory swap plus a marker: mkosi reads the image's
+ * {@code mkosi.repart/} whatever the configuration says ({@code RepartDirectories=} only adds directories), so
+ * no {@code [Match]} drop-in can take the ext4 root away; the stager puts {@code mkosi.repart-verity/} in its
+ * place, which works the same on every mkosi version, and the marker selects the drop-ins that go with it.
  */
 final class TreeStager {
     static final String DEBUG_MARKER = "resources/buildDebugImage";
     static final String AUTHORIZED_KEYS = "resources/authorized_keys";
     static final String BINARIES_TREE = "resources/binaries-tree";
+    /** Selects the verity root's drop-ins ({@code [Match] PathExists=}), as the debug marker selects the variant's. */
+    static final String VERITY_MARKER = "resources/verityRoot";
+    /** The bundled system image's partitions: mkosi.repart/ (ext4 root) or mkosi.repart-verity/. */
+    static final String SYSTEM_IMAGE = PresetTranslator.PRESETS + "/system";
+    static final String REPART = "mkosi.repart";
+    static final String REPART_VERITY = "mkosi.repart-verity";
 
     /** Build outputs and caches of a previous run that must not be copied into the stage. */
     private static final Set<String> NOT_STAGED = Set.of("build", "mkosi.output", "mkosi.cache", "mkosi.builddir",
@@ -36,12 +46,33 @@ final class TreeStager {
     List<String> stage(ImageRequest request, Path binaries, Path tree) throws IOException {
         if (request.bundled()) {
             BundledDefinition.copyTo(tree);
+            applyRoot(request, tree);
         } else {
             FileTrees.copy(request.dir(), tree, relative -> NOT_STAGED.contains(relative.toString()));
         }
         applyVariant(request, tree);
         writeExtraPackages(request, tree);
         return stageBinaries(binaries, tree.resolve(BINARIES_TREE));
+    }
+
+    /** The directory of the bundled definition that holds the partitions of this root. */
+    static String repartDirectory(RootFileSystem root) {
+        return SYSTEM_IMAGE + "/" + (root == RootFileSystem.VERITY ? REPART_VERITY : REPART);
+    }
+
+    /** Leaves exactly one partition layout in the staged system image, where mkosi reads it. */
+    private void applyRoot(ImageRequest request, Path tree) throws IOException {
+        Path system = tree.resolve(SYSTEM_IMAGE);
+        Path verity = system.resolve(REPART_VERITY);
+        if (request.root() == RootFileSystem.VERITY) {
+            FileTrees.deleteRecursively(system.resolve(REPART));
+            Files.move(verity, system.resolve(REPART));
+            Files.createDirectories(tree.resolve(VERITY_MARKER).getParent());
+            Files.writeString(tree.resolve(VERITY_MARKER), "");
+            log.info("Root file system: erofs under dm-verity (" + REPART_VERITY + "/), read-only; /var is a tmpfs.");
+        } else {
+            FileTrees.deleteRecursively(verity);
+        }
     }
 
     private void applyVariant(ImageRequest request, Path tree) throws IOException {

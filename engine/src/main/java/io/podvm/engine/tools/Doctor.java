@@ -50,6 +50,7 @@ public final class Doctor {
         checks.add(ToolCheck.of(IMAGE, "mkfs.ext4", "apt-get install e2fsprogs"));
         checks.add(ToolCheck.of(IMAGE, "qemu-img", "apt-get install qemu-utils (only for qcow2)").optional()
                 .version(Pattern.compile("version\\s+(\\d+(?:\\.\\d+)*)"), 0, "--version"));
+        checks.add(ToolCheck.of(IMAGE, "mkfs.erofs", "apt-get install erofs-utils (only for --root verity)").optional());
         checks.add(ToolCheck.of(BINARIES, "podman", "apt-get install podman buildah (build mode; docker needs its"
                 + " daemon and buildx)").orElse("buildah", "docker"));
         checks.add(ToolCheck.of(BINARIES, "skopeo", "apt-get install skopeo (pull mode)").orElse("podman"));

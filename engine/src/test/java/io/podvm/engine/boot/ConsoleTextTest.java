@@ -21,6 +21,15 @@ class ConsoleTextTest {
         assertThat(ConsoleText.SHELL.matcher(login.group()).matches()).isTrue();
     }
 
+    /** As the boot of a verity image with a flipped root byte printed it. */
+    @Test
+    void dmVeritysCorruptionLineIsFound() {
+        assertThat(ConsoleText.verityCorruption("[   11.729672] device-mapper: verity: sha256 using implementation"
+                + " \"sha256-generic\"\r\n[   11.832452] device-mapper: verity: 253:2: data block 2 is corrupted\r\n"))
+                .contains("device-mapper: verity: 253:2: data block 2 is corrupted");
+        assertThat(ConsoleText.verityCorruption(BOOT)).isEmpty();
+    }
+
     @Test
     void aPlainLoginPromptIsNotAShell() {
         var login = ConsoleText.LOGIN.matcher(ConsoleText.printable("Debian GNU/Linux 12 localhost ttyS0\r\n\r\n"

@@ -32,6 +32,23 @@ class ImageRequestTest {
     }
 
     @Test
+    void theRootIsExt4UnlessVerityIsAskedForWithTheBundledDebianDefinition() {
+        assertThat(ImageRequest.builder().build().root()).isEqualTo(RootFileSystem.EXT4);
+        assertThat(ImageRequest.builder().dir("tree").build().root()).isEqualTo(RootFileSystem.EXT4);
+        assertThat(ImageRequest.builder().root("verity").variant("debug").build().root()).isEqualTo(RootFileSystem.VERITY);
+        assertThatThrownBy(() -> ImageRequest.builder().root("verity").dir("tree").build())
+                .isInstanceOf(InvalidRequestException.class)
+                .hasMessageStartingWith("root: 'verity' is not valid; only the bundled podvm definition");
+        assertThatThrownBy(() -> ImageRequest.builder().root("verity").distribution("fedora").build())
+                .isInstanceOf(InvalidRequestException.class)
+                .hasMessageStartingWith("root: 'verity' is not valid; the bundled fedora definition builds an ext4 root");
+        assertThatThrownBy(() -> ImageRequest.builder().root(" "))
+                .isInstanceOf(InvalidRequestException.class).hasMessageStartingWith("root: ' ' is not valid; an empty");
+        assertThatThrownBy(() -> ImageRequest.builder().root("squashfs"))
+                .isInstanceOf(InvalidRequestException.class).hasMessage("root: 'squashfs' is not valid; allowed: ext4, verity.");
+    }
+
+    @Test
     void fedoraGetsItsOwnDefaultRelease() {
         assertThat(ImageRequest.builder().distribution("fedora").build().release()).isEqualTo(Flavour.FEDORA.defaultRelease());
     }

@@ -23,6 +23,17 @@ class ImageSizeEstimateTest {
         assertThat(bundled.bytes()).isEqualTo(256 * MIB + ImageSizeEstimate.UNSIZED_PARTITION).isEqualTo(1024 * MIB);
     }
 
+    /** Measured: the verity debug image is 563 MiB (ESP 256 MiB, erofs root 286 MiB, hash 19 MiB). */
+    @Test
+    void theVerityLayoutIsTheEspAnUnsizedRootAndASmallHashPartition() throws IOException {
+        ImageSizeEstimate verity = ImageSizeEstimate.of(BundledDefinition.read(
+                n -> n.contains(TreeStager.repartDirectory(RootFileSystem.VERITY) + "/") && n.endsWith(".conf")));
+
+        assertThat(verity.partitions()).isEqualTo(3);
+        assertThat(verity.bytes()).isEqualTo(256 * MIB + ImageSizeEstimate.UNSIZED_PARTITION
+                + ImageSizeEstimate.UNSIZED_HASH_PARTITION).isEqualTo(1036 * MIB);
+    }
+
     @Test
     void sizesAreReadAsSystemdRepartReadsThem() {
         assertThat(ImageSizeEstimate.of(List.of(

@@ -37,6 +37,37 @@ class MkosiBadInputTest {
     }
 
     @Test
+    void aVerityRootOutsideTheBundledDebianDefinitionOrAnUnknownRoot() throws Exception {
+        Path tree = Files.createDirectories(work.resolve("tree"));
+        Files.writeString(tree.resolve("mkosi.conf"), "[Distribution]\nDistribution=debian\n");
+
+        assertRefused(run("--dir", "tree", "--root", "verity"), "--root: 'verity' is not valid; only the bundled podvm"
+                + " definition has a verity root; allowed with your own tree (dir): ext4");
+        assertRefused(run("--root", "verity", "--distribution", "fedora"), "--root: 'verity' is not valid; the bundled"
+                + " fedora definition builds an ext4 root only; verity is built with distribution debian.");
+        assertRefused(run("--root", "btrfs"), "--root: 'btrfs' is not valid; allowed: ext4, verity.");
+    }
+
+    @Test
+    void aVerityRootWithoutMkfsErofs() throws Exception {
+        Path emptyBin = Files.createDirectories(work.resolve("bin"));
+
+        assertRefused(run(Map.of("PATH", emptyBin.toString()), "--root", "verity"), "--root: 'verity' is not valid;"
+                + " the verity root is an erofs made by mkfs.erofs, which is not on PATH; install it (apt-get install"
+                + " erofs-utils) or use the ext4 root.");
+    }
+
+    @Test
+    void aVerityRootWithAnMkosiOlderThan19() throws Exception {
+        CliProcess.Result result = run("--root", "verity", "--mkosi", mkosiThatMustNotBuild().toString(),
+                "--package-cache", RealTools.packageCache().toString());
+
+        assertRefused(result, "--root: 'verity' is not valid; the verity root is built with mkosi 19 or newer (tried"
+                + " with 24.3 and 25.3), and this mkosi is 18.0;");
+        assertThat(result.stderr()).doesNotContain("BUILD RAN");
+    }
+
+    @Test
     void anSshKeyWithTheProductionVariant() throws Exception {
         Path key = SshKeyFiles.generate(work, "id", "ed25519", "");
 

@@ -39,6 +39,27 @@ class TreeStagerTest {
     }
 
     @Test
+    void theVerityRootSwapsThePartitionsAndSetsItsMarker() throws IOException {
+        Path ext4 = work.resolve("ext4");
+        Path verity = work.resolve("verity");
+
+        stager.stage(ImageRequest.builder().build(), null, ext4);
+        stager.stage(ImageRequest.builder().root("verity").build(), null, verity);
+
+        Path repart = Path.of(TreeStager.SYSTEM_IMAGE, TreeStager.REPART);
+        assertThat(ext4.resolve(repart).resolve("10-root.conf")).content().contains("Format=ext4");
+        assertThat(ext4.resolve(TreeStager.SYSTEM_IMAGE).resolve(TreeStager.REPART_VERITY)).doesNotExist();
+        assertThat(ext4.resolve(TreeStager.VERITY_MARKER)).doesNotExist();
+        assertThat(names(verity.resolve(repart))).containsExactly("00-esp.conf", "10-root.conf", "20-root-verity.conf");
+        assertThat(verity.resolve(repart).resolve("10-root.conf")).content().contains("Format=erofs", "Verity=data");
+        assertThat(verity.resolve(repart).resolve("20-root-verity.conf")).content().contains("Verity=hash");
+        assertThat(verity.resolve(TreeStager.SYSTEM_IMAGE).resolve(TreeStager.REPART_VERITY)).doesNotExist();
+        assertThat(verity.resolve(TreeStager.VERITY_MARKER)).exists();
+        assertThat(verity.resolve(TreeStager.SYSTEM_IMAGE).resolve("mkosi.conf.d/debian-verity.conf")).content()
+                .contains("PathExists=../../" + TreeStager.VERITY_MARKER, "systemd.volatile=state");
+    }
+
+    @Test
     void aUsersTreeIsCopiedWithoutItsOutputsAndIsNeverModified() throws IOException {
         Path user = userTree();
         Map<String, String> before = snapshot(user);
@@ -127,5 +148,11 @@ class TreeStagerTest {
             }
         }
         return files;
+    }
+
+    private static List<String> names(Path dir) throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.map(p -> p.getFileName().toString()).sorted().toList();
+        }
     }
 }

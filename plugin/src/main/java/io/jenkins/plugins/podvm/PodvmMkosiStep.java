@@ -45,7 +45,7 @@ import org.kohsuke.stapler.verb.POST;
 /**
  * {@code podvmMkosi}: builds a pod VM image with mkosi on the agent, from the user's mkosi tree or the
  * bundled podvm definition; {@code podvm mkosi} with the same options. Returns the CLI's JSON as a map
- * (image, qcow2, sha256, sizeBytes, manifest, packageCount, mkosiVersion, variant, distribution, seconds,
+ * (image, qcow2, sha256, sizeBytes, manifest, packageCount, mkosiVersion, variant, distribution, root, seconds,
  * sourceDateEpoch, sourceDateEpochFrom, seed; with checkReproducible also reproducible, runs, differences).
  */
 public final class PodvmMkosiStep extends Step {
@@ -56,6 +56,7 @@ public final class PodvmMkosiStep extends Step {
 
     private String dir;
     private String variant;
+    private String root;
     private String distribution;
     private String release;
     private String authorizedKeys;
@@ -93,6 +94,16 @@ public final class PodvmMkosiStep extends Step {
     @DataBoundSetter
     public void setVariant(String variant) {
         this.variant = Util.fixEmptyAndTrim(variant);
+    }
+
+    public String getRoot() {
+        return root;
+    }
+
+    /** ext4 or verity (the bundled definition's read-only root under dm-verity). */
+    @DataBoundSetter
+    public void setRoot(String root) {
+        this.root = Util.fixEmptyAndTrim(root);
     }
 
     public String getDistribution() {
@@ -240,7 +251,7 @@ public final class PodvmMkosiStep extends Step {
 
     /** The request without credentials: the engine validates it (and the form checks reuse that). */
     ImageRequest.Builder request() {
-        return ImageRequest.builder().dir(dir).variant(variant).distribution(distribution).release(release)
+        return ImageRequest.builder().dir(dir).variant(variant).root(root).distribution(distribution).release(release)
                 .authorizedKeys(authorizedKeys, "authorizedKeys").binariesTree(binariesTree)
                 .extraPackages(extraPackages).qcow2(qcow2).outputDir(outputDir).mkosi(mkosi)
                 .packageCache(packageCache).profiles(profiles, "profiles").incremental(incremental)
@@ -354,6 +365,12 @@ public final class PodvmMkosiStep extends Step {
 
         public FormValidation doCheckVariant(@QueryParameter String value) {
             return FormChecks.field("variant", () -> ImageRequest.builder().variant(value).build());
+        }
+
+        public FormValidation doCheckRoot(@QueryParameter String value, @QueryParameter String dir,
+                @QueryParameter String distribution) {
+            return FormChecks.field("root",
+                    () -> ImageRequest.builder().dir(dir).distribution(distribution).root(value).build());
         }
 
         public FormValidation doCheckDistribution(@QueryParameter String value, @QueryParameter String dir) {

@@ -25,8 +25,9 @@ class SnippetizerRoundTripTest {
         step.setQcow2(true);
         step.setExtraPackages(List.of("strace", "tcpdump"));
         step.setIncremental(true);
+        step.setRoot("verity");
         st.assertRoundTrip(step, "podvmMkosi extraPackages: ['strace', 'tcpdump'], incremental: true, qcow2: true,"
-                + " sshKeyCredentialsId: 'debug-key', variant: 'debug'");
+                + " root: 'verity', sshKeyCredentialsId: 'debug-key', variant: 'debug'");
     }
 
     @Test
