@@ -54,9 +54,9 @@ final class ConsoleText {
     }
 
     /** The first line in which dm-verity reported a corrupted block, if any. */
-    static java.util.Optional<String> verityCorruption(String console) {
+    static Optional<String> verityCorruption(String console) {
         Matcher m = VERITY_CORRUPTED.matcher(printable(console));
-        return m.find() ? java.util.Optional.of(m.group()) : java.util.Optional.empty();
+        return m.find() ? Optional.of(m.group()) : Optional.empty();
     }
 
     /**
