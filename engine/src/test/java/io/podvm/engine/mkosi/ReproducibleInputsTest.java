@@ -7,11 +7,15 @@ import io.podvm.engine.testing.TestCommands;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributeView;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -108,6 +112,10 @@ class ReproducibleInputsTest {
         Files.writeString(content.resolve("a"), "a\n");
         Map<String, String> env = Map.of("MKE2FS_CONFIG", tree.resolve(ReproducibleInputs.MKE2FS_CONFIG).toString(),
                 "E2FSPROGS_FAKE_TIME", "1700000000");
+        // mkfs.ext4 -d copies each file's times, and reading a file moves an atime that is not newer than its mtime
+        // and ctime (relatime), so the first run would change what the second copies. An atime ahead of both stays.
+        // (In a real build Ext4ChangeTimes sets them afterwards.)
+        aheadAccessTimes(content.getParent());
         for (String image : new String[] {"1.img", "2.img"}) {
             // systemd-repart 254's arguments for ext4 (src/shared/mkfs-util.c).
             TestCommands.run(Duration.ofMinutes(1), env, null, "mkfs.ext4", "-q", "-L", "root", "-U",
@@ -131,6 +139,16 @@ class ReproducibleInputsTest {
         assertThat(result.stderr()).contains("seed: 'not-a-uuid' is not valid; give a UUID such as")
                 .doesNotContain("Exception");
         assertThat(work.resolve("out")).doesNotExist();
+    }
+
+    private static void aheadAccessTimes(Path root) throws IOException {
+        FileTime modified = FileTime.fromMillis(1700000000_000L);
+        FileTime accessed = FileTime.from(Instant.now().plus(Duration.ofHours(1)));
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path path : paths.toList()) {
+                Files.getFileAttributeView(path, BasicFileAttributeView.class).setTimes(modified, accessed, null);
+            }
+        }
     }
 
     private static void git(Path dir, String... args) {
