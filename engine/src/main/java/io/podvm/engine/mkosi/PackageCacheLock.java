@@ -6,6 +6,7 @@ import io.podvm.engine.log.BuildLog;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
@@ -55,9 +56,7 @@ final class PackageCacheLock implements AutoCloseable {
                 local.acquire();
             }
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AbortedException("Aborted while waiting for the package cache " + cache + ", which another"
-                    + " build (pid " + holder(file) + ") was using.");
+            throw abortedWhileWaiting(cache, file);
         }
         try {
             return new PackageCacheLock(local, null, null).lockFile(file, cache, log, said);
@@ -85,14 +84,23 @@ final class PackageCacheLock implements AutoCloseable {
             return new PackageCacheLock(local, opened, held);
         } catch (InterruptedException e) {
             close(opened);
-            Thread.currentThread().interrupt();
-            throw new AbortedException("Aborted while waiting for the package cache " + cache + ", which another"
-                    + " build (pid " + holder(file) + ") was using.");
+            throw abortedWhileWaiting(cache, file);
+        } catch (ClosedByInterruptException e) {
+            // An abort just after tryLock() succeeded: writing the pid closed the channel, and the lock with it.
+            throw new AbortedException("Aborted while locking the package cache " + cache + ".");
         } catch (IOException e) {
             close(opened);
             throw new PodvmException("Cannot lock the package cache " + cache + " (" + e.getMessage() + "); give"
                     + " a package cache directory on a local file system that this user can write.", e);
         }
+    }
+
+    /** Sets the interrupt again, after reading the holder, for the caller's abort handling. */
+    private static AbortedException abortedWhileWaiting(Path cache, Path file) {
+        String holder = holder(file);
+        Thread.currentThread().interrupt();
+        return new AbortedException("Aborted while waiting for the package cache " + cache + ", which another"
+                + " build (pid " + holder + ") was using.");
     }
 
     private static String waiting(Path cache, String holder) {

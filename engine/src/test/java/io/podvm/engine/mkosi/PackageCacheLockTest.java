@@ -25,9 +25,8 @@ class PackageCacheLockTest {
         try {
             CompletableFuture<PackageCacheLock> acquired = CompletableFuture.supplyAsync(
                     () -> PackageCacheLock.acquire(cache, log.log()));
-            Thread.sleep(1_500);
+            awaitLog(log, "Waiting for the package cache " + cache + " held by pid " + other.pid());
             assertThat(acquired).isNotDone();
-            assertThat(log.text()).contains("Waiting for the package cache " + cache + " held by pid " + other.pid());
 
             other.destroy();
             try (PackageCacheLock lock = acquired.get(10, TimeUnit.SECONDS)) {
@@ -70,12 +69,42 @@ class PackageCacheLockTest {
         try (PackageCacheLock first = PackageCacheLock.acquire(cache, log.log())) {
             CompletableFuture<PackageCacheLock> second = CompletableFuture.supplyAsync(
                     () -> PackageCacheLock.acquire(cache, log.log()));
-            Thread.sleep(500);
+            awaitLog(log, "held by pid " + ProcessHandle.current().pid());
             assertThat(second).isNotDone();
             first.close();
             second.get(5, TimeUnit.SECONDS).close();
         }
-        assertThat(log.text()).contains("held by pid " + ProcessHandle.current().pid());
+    }
+
+    /** An abort just as the lock is taken closes the channel while the pid is written: an abort, not a failure. */
+    @Test
+    void anAbortAsTheLockIsTakenIsAnAbortToo() throws Exception {
+        AtomicReference<Throwable> thrown = new AtomicReference<>();
+        Thread locker = new Thread(() -> {
+            Thread.currentThread().interrupt();
+            try {
+                PackageCacheLock.acquire(cache, TestLogs.discard()).close();
+            } catch (Throwable t) {
+                thrown.set(t);
+            }
+        });
+        locker.start();
+        locker.join(5_000);
+
+        assertThat(thrown.get()).isInstanceOf(AbortedException.class)
+                .hasMessage("Aborted while locking the package cache " + cache + ".");
+        try (PackageCacheLock again = PackageCacheLock.acquire(cache, TestLogs.discard())) {
+            assertThat(again).as("the aborted attempt released both locks").isNotNull();
+        }
+    }
+
+    /** The waiter says it waits only after its first pause: poll for that instead of guessing a sleep. */
+    private static void awaitLog(TestLogs.Captured log, String text) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!log.text().contains(text) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(log.text()).contains(text);
     }
 
     /** A process holding the same kind of lock (fcntl, as Java's FileChannel.lock) with its pid in the file. */
