@@ -38,7 +38,8 @@ final class GuestShell {
     Report collect() throws IOException {
         // Kernel messages on the console would mix into the output (and into the base64 of the event log).
         run("stty -echo; dmesg -n 1; export SYSTEMD_COLORS=0 SYSTEMD_PAGER=cat SYSTEMD_URLIFY=0 TERM=dumb");
-        String state = run("timeout 300 systemctl is-system-running --wait").strip();
+        // Less than COMMAND_LIMIT: a system that does not settle is reported by the guest, not as a silent shell.
+        String state = run("timeout 150 systemctl is-system-running --wait").strip();
         String failed = run("systemctl --failed --no-legend --plain | awk '{print \"FAILED=\" $1}'");
         String services = run("for u in " + String.join(" ", PODVM_SERVICES) + "; do systemctl cat $u.service"
                 + " >/dev/null 2>&1 && echo \"SVC$u=$(systemctl is-active $u.service)\"; done");

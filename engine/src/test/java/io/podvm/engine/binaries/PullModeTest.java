@@ -255,7 +255,7 @@ class PullModeTest {
         for (String puller : List.of("skopeo", "podman")) {
             try (CommandLineWatcher watcher = new CommandLineWatcher()) {
                 // tar may end within a millisecond, between two samples: pull again until it was seen.
-                for (int attempt = 0; attempt < 5 && !watcher.sawEnvironOf("tar --extract"); attempt++) {
+                for (int attempt = 0; attempt < 20 && !watcher.sawEnvironOf("tar --extract"); attempt++) {
                     CliProcess.Result run = CliProcess.start(dir, env, "binaries", "--mode", "pull", "--image",
                             published, "--registry-user", TestRegistry.USER, "--insecure-registry", "--puller", puller,
                             "--output", puller + "-tree").await(5);

@@ -140,9 +140,9 @@ class UploaderWithFakeUplosiTest {
     @Test
     void aTimeoutStopsUplosiAndNamesTheLastStep() throws Exception {
         FakeUplosi fake = FakeUplosi.create(dir, FakeUplosi.Form.UPLOAD_COMMAND);
-        assertThatThrownBy(() -> workspace.upload(awsRequest(fake, "hang").timeout(Duration.ofSeconds(2))))
+        assertThatThrownBy(() -> workspace.upload(awsRequest(fake, "hang").timeout(Duration.ofSeconds(10))))
                 .isInstanceOf(PodvmException.class).isNotInstanceOf(AbortedException.class)
-                .hasMessageContaining("Uploading to aws did not finish within 2 s")
+                .hasMessageContaining("Uploading to aws did not finish within 10 s")
                 .hasMessageContaining("'Uploading os image as temporary blob'");
         long childPid = Long.parseLong(Files.readString(Path.of(fake.record() + ".child")).strip());
         assertThat(ProcessHandle.of(childPid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
