@@ -17,6 +17,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * The closing sentence of a failed build carries the tool's own last error line, not only its exit code: a
  * full disk shows up hundreds of lines above mkosi's last words. The fake mkosi prints what mkosi 24.3 prints
  * when a copy runs out of space (the point is the message); {@link MkosiRealFailureTest} fails a real build.
+ * Like mkosi, it writes its own '‣' lines to stderr: on stdout they could reach podvm after the closing line.
  */
 class MkosiFailureMessageTest {
     @TempDir
@@ -31,7 +32,7 @@ class MkosiFailureMessageTest {
                   *--version*) echo "mkosi 24.3"; exit 0 ;;
                   *summary*) echo '{"Images": [{"Format": "disk", "Output": "system", "OutputDirectory": "build"}]}'; exit 0 ;;
                 esac
-                echo "‣ Installing Debian"
+                echo "‣ Installing Debian" >&2
                 echo "cp: error writing '/var/tmp/mkosi-workspace/root/usr/lib/x86_64-linux-gnu/libLLVM-15.so.1': No space left on device" >&2
                 i=0; while [ $i -lt 2000 ]; do echo "Unpacking package $i ..."; i=$((i+1)); done
                 echo "‣ \\"cp --recursive --no-dereference /var/tmp/mkosi-workspace/root /work\\" returned non-zero exit code 1." >&2
