@@ -70,9 +70,9 @@ class AwsAbortWithMotoTest {
     void aTimeoutMidUploadLeavesNoMultipartUploadAndNoBucket() throws Exception {
         try (MotoServer moto = MotoServer.plain(dir); S3Client s3 = s3(moto)) {
             // 2 GiB take moto about 30 s; the timeout ends uplosi in the middle of its multipart upload.
-            assertThatThrownBy(() -> workspace.upload(request(moto, "podvm-timeout").timeout(Duration.ofSeconds(5))))
+            assertThatThrownBy(() -> workspace.upload(request(moto, "podvm-timeout").timeout(Duration.ofSeconds(10))))
                     .isInstanceOf(PodvmException.class).isNotInstanceOf(AbortedException.class)
-                    .hasMessageContaining("did not finish within 5 s");
+                    .hasMessageContaining("did not finish within 10 s");
             assertThat(bucketNames(s3)).doesNotContain("podvm-timeout");
             assertNoMultipartUploads(s3);
             assertThat(workspace.log().text()).contains("of s3://podvm-timeout/podvm-1.0.0.raw that the upload that"
