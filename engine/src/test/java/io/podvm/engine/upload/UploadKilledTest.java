@@ -34,7 +34,8 @@ class UploadKilledTest {
                 .anyMatch(p -> p.getFileName().toString().startsWith("podvm-secrets-"));
 
         cli.process().destroyForcibly();
-        assertThat(cli.process().waitFor(10, TimeUnit.SECONDS)).isTrue();
+        // await() also removes the files that held the CLI's output.
+        assertThat(cli.await(1).exitCode()).as("podvm killed with SIGKILL").isEqualTo(137);
         try {
             assertThat(uplosi.onExit().completeOnTimeout(null, 10, TimeUnit.SECONDS).get())
                     .as("uplosi ended with the podvm that started it").isNotNull();
