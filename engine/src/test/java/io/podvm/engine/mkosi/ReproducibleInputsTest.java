@@ -112,8 +112,8 @@ class ReproducibleInputsTest {
         Files.writeString(content.resolve("a"), "a\n");
         Map<String, String> env = Map.of("MKE2FS_CONFIG", tree.resolve(ReproducibleInputs.MKE2FS_CONFIG).toString(),
                 "E2FSPROGS_FAKE_TIME", "1700000000");
-        // mkfs.ext4 -d copies each file's times, and reading a file moves an atime that is not newer than its mtime
-        // and ctime (relatime), so the first run would change what the second copies. An atime ahead of both stays.
+        // mkfs.ext4 -d copies each file's times, and reading a file moves an atime that is not newer than its mtime or
+        // ctime (relatime), so the first run would change what the second copies. An atime ahead of both stays.
         // (In a real build Ext4ChangeTimes sets them afterwards.)
         aheadAccessTimes(content.getParent());
         for (String image : new String[] {"1.img", "2.img"}) {
